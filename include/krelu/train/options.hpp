@@ -1,0 +1,122 @@
+#pragma once
+/// \file
+/// TrainOptions: what `train_exact` should solve (units, signs, bound on the weights) and with
+/// which budget; validate() rejects nonsense before any work starts.
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace krelu {
+
+/// The output signs a in {-1, +1}^k the training may use.
+class Signs {
+ public:
+  enum class Kind { free, all_plus, fixed };
+
+  /// Any a in {-1, +1}^k (the k-ReLU training problem of Definition 2).
+  static Signs free() { return Signs(Kind::free, {}); }
+  /// a = (+1, ..., +1): the sum of k ReLUs (Lemma 17).
+  static Signs all_plus() { return Signs(Kind::all_plus, {}); }
+  /// A given sign vector ("a fixed in advance"); entries must be +1 or -1.
+  static Signs fixed(std::vector<int> signs) { return Signs(Kind::fixed, std::move(signs)); }
+
+  Kind kind() const { return kind_; }
+  /// The fixed vector (empty unless kind() == fixed).
+  const std::vector<int>& values() const { return values_; }
+
+  /// Checks the signs against the number of units k.
+  void validate(int units) const {
+    if (kind_ != Kind::fixed) return;
+    if (static_cast<int>(values_.size()) != units)
+      throw std::invalid_argument("TrainOptions.signs: fixed signs have " + std::to_string(values_.size()) +
+                                  " entries but units = " + std::to_string(units));
+    for (std::size_t j = 0; j < values_.size(); ++j)
+      if (values_[j] != 1 && values_[j] != -1)
+        throw std::invalid_argument("TrainOptions.signs: entry " + std::to_string(j) + " is " +
+                                    std::to_string(values_[j]) + ", must be +1 or -1");
+  }
+
+  /// Every sign vector the training has to consider for k units, in a fixed order.
+  std::vector<std::vector<int>> candidates(int units) const {
+    validate(units);
+    if (kind_ == Kind::fixed) return {values_};
+    if (kind_ == Kind::all_plus) return {std::vector<int>(static_cast<std::size_t>(units), 1)};
+    std::vector<std::vector<int>> all;
+    for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << units); ++bits) {
+      std::vector<int> a(static_cast<std::size_t>(units));
+      for (int j = 0; j < units; ++j) a[static_cast<std::size_t>(j)] = (bits >> j & 1U) ? -1 : 1;
+      all.push_back(std::move(a));
+    }
+    return all;
+  }
+
+ private:
+  Signs(Kind kind, std::vector<int> values) : kind_(kind), values_(std::move(values)) {}
+  Kind kind_;
+  std::vector<int> values_;
+};
+
+/// How train_exact searches.
+enum class Method {
+  enumerate,        ///< Lemma 22 literally: every sign vector, every activation pattern, one QP each.
+  branch_and_bound  ///< Branch-and-bound over activation patterns (fast, same certificate).
+};
+
+/// What a progress callback sees (values in double whatever the Scalar).
+struct Progress {
+  std::uint64_t nodes = 0;       ///< search nodes (or patterns, for enumerate) processed
+  std::uint64_t open_nodes = 0;  ///< nodes still to process (0 for enumerate)
+  std::uint64_t qps = 0;         ///< convex problems solved
+  double incumbent = std::numeric_limits<double>::infinity();  ///< best loss found
+  double lower_bound = 0;        ///< proven lower bound on the optimum loss
+  double gap = std::numeric_limits<double>::infinity();        ///< incumbent - lower_bound
+  double elapsed_seconds = 0;
+  double fraction_done = 0;      ///< in [0, 1] when the total amount of work is known
+};
+
+/// Options of train_exact. Defaults solve the 1-ReLU training problem with free signs.
+template <class Scalar = double>
+struct TrainOptions {
+  int units = 1;                          ///< k >= 1
+  Signs signs = Signs::free();            ///< free, all_plus or fixed
+  std::optional<Scalar> radius;           ///< if set: the bounded problem, ||w_j|| <= radius
+  Method method = Method::enumerate;      ///< the search
+  double time_limit_seconds = std::numeric_limits<double>::infinity();
+  std::uint64_t pattern_limit = std::uint64_t{1} << 24;  ///< enumerate refuses larger counts before starting
+  std::uint64_t node_limit = std::numeric_limits<std::uint64_t>::max();  ///< branch_and_bound node budget
+  double relative_gap = 1e-9;             ///< optimal when loss - bound <= max(absolute_gap, relative_gap * loss)
+  double absolute_gap = 1e-9;             ///< in units of the loss scale (mean weighted y^2, see docs)
+  int threads = 0;                        ///< 0: hardware concurrency
+  std::uint64_t seed = 0;                 ///< for any randomised step (local search starts)
+  std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
+  double progress_interval_seconds = 0.25;
+  std::function<bool()> cancel;           ///< polled during the search; returning true stops it
+
+  /// Throws std::invalid_argument naming the field and its valid range.
+  void validate() const {
+    if (units < 1) throw std::invalid_argument("TrainOptions.units must be >= 1, got " + std::to_string(units));
+    if (units > 30) throw std::invalid_argument("TrainOptions.units must be <= 30, got " + std::to_string(units));
+    signs.validate(units);
+    if (radius) {
+      using std::isfinite;
+      if (!(*radius > Scalar(0)) || !static_cast<bool>(isfinite(*radius)))
+        throw std::invalid_argument("TrainOptions.radius must be finite and > 0 when set");
+    }
+    if (!(time_limit_seconds > 0)) throw std::invalid_argument("TrainOptions.time_limit_seconds must be > 0");
+    if (pattern_limit == 0) throw std::invalid_argument("TrainOptions.pattern_limit must be >= 1");
+    if (node_limit == 0) throw std::invalid_argument("TrainOptions.node_limit must be >= 1");
+    if (!(relative_gap >= 0) || !(absolute_gap >= 0) || !std::isfinite(relative_gap) || !std::isfinite(absolute_gap))
+      throw std::invalid_argument("TrainOptions.relative_gap and absolute_gap must be finite and >= 0");
+    if (threads < 0) throw std::invalid_argument("TrainOptions.threads must be >= 0 (0 = all cores)");
+    if (!(progress_interval_seconds >= 0))
+      throw std::invalid_argument("TrainOptions.progress_interval_seconds must be >= 0");
+  }
+};
+
+}  // namespace krelu

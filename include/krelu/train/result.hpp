@@ -1,0 +1,50 @@
+#pragma once
+/// \file
+/// TrainResult: the best network found, its loss, a proven lower bound on the optimum and how the
+/// search ended.
+
+#include <cstdint>
+#include <string>
+
+#include "krelu/network.hpp"
+
+namespace krelu {
+
+/// How a search ended. Only `optimal` certifies loss - lower_bound within the requested gap.
+enum class Status {
+  optimal,          ///< the gap is closed: network is a global minimiser (to the tolerance)
+  time_limit,       ///< stopped by TrainOptions.time_limit_seconds
+  pattern_limit,    ///< enumeration refused: more patterns than TrainOptions.pattern_limit
+  node_limit,       ///< stopped by TrainOptions.node_limit
+  cancelled,        ///< stopped by TrainOptions.cancel
+  numerical_issue   ///< a convex subproblem could not be solved reliably; bound not certified
+};
+
+inline const char* to_string(Status s) {
+  switch (s) {
+    case Status::optimal: return "optimal";
+    case Status::time_limit: return "time_limit";
+    case Status::pattern_limit: return "pattern_limit";
+    case Status::node_limit: return "node_limit";
+    case Status::cancelled: return "cancelled";
+    case Status::numerical_issue: return "numerical_issue";
+  }
+  return "unknown";
+}
+
+template <class Scalar = double>
+struct TrainResult {
+  Network<Scalar> network;         ///< best network found (its loss is `loss`)
+  Scalar loss;                     ///< loss(network, samples)
+  Scalar lower_bound;              ///< proven: no network of the class has a smaller loss
+  Status status = Status::optimal;
+  std::uint64_t patterns = 0;      ///< sign-vector/pattern pairs visited (enumerate)
+  std::uint64_t qps = 0;           ///< convex problems solved
+  std::uint64_t nodes = 0;         ///< search nodes (branch_and_bound)
+  double seconds = 0;
+
+  /// loss - lower_bound (>= 0).
+  Scalar gap() const { return loss - lower_bound; }
+};
+
+}  // namespace krelu
