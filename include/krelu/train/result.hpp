@@ -42,6 +42,7 @@ struct TrainResult {
   std::uint64_t qps = 0;           ///< convex problems solved
   std::uint64_t nodes = 0;         ///< search nodes (branch_and_bound)
   double seconds = 0;
+  std::string message;             ///< why the search ended early or was refused (empty when optimal)
 
   /// loss - lower_bound (>= 0).
   Scalar gap() const { return loss - lower_bound; }

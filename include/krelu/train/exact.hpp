@@ -1,0 +1,40 @@
+#pragma once
+/// \file
+/// train_exact: the global minimum of the k-ReLU training loss with a certificate (Lemma 22).
+///
+/// \code
+/// krelu::TrainOptions<double> opt;
+/// opt.units = 2;                            // k
+/// opt.signs = krelu::Signs::free();         // or all_plus(), fixed({+1, -1})
+/// opt.radius = 1.0;                         // the bounded problem (leave unset for unbounded)
+/// opt.method = krelu::Method::enumerate;
+/// auto r = krelu::train_exact(samples, opt);
+/// // r.network, r.loss, r.lower_bound, r.status, r.patterns, r.qps, r.seconds
+/// \endcode
+
+#include <stdexcept>
+
+#include "krelu/sample_container.hpp"
+#include "krelu/train/enumerate.hpp"
+#include "krelu/train/options.hpp"
+#include "krelu/train/result.hpp"
+
+namespace krelu {
+
+/// The global minimiser of the weighted training loss over k-ReLUs with the given signs (and
+/// weights in the ball of the given radius, if set). Works on any SampleContainer (dense and
+/// sparse SampleSets included) and any Scalar (double, long double, Boost.Multiprecision).
+template <SampleContainer Samples, class Scalar = typename Samples::scalar_type>
+TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scalar>& options = {}) {
+  options.validate();
+  switch (options.method) {
+    case Method::enumerate:
+      return train_enumerate(samples, options);
+    case Method::branch_and_bound:
+      break;
+  }
+  throw std::invalid_argument(
+      "train_exact: Method::branch_and_bound is not available in this version of krelu; use Method::enumerate");
+}
+
+}  // namespace krelu
