@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "krelu/sample_container.hpp"
+#include "krelu/train/branch_and_bound.hpp"
 #include "krelu/train/enumerate.hpp"
 #include "krelu/train/options.hpp"
 #include "krelu/train/result.hpp"
@@ -31,10 +32,9 @@ TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scala
     case Method::enumerate:
       return train_enumerate(samples, options);
     case Method::branch_and_bound:
-      break;
+      return train_branch_and_bound(samples, options);
   }
-  throw std::invalid_argument(
-      "train_exact: Method::branch_and_bound is not available in this version of krelu; use Method::enumerate");
+  throw std::invalid_argument("train_exact: unknown TrainOptions.method");
 }
 
 }  // namespace krelu

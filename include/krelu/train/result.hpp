@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "krelu/network.hpp"
 
@@ -34,6 +35,9 @@ inline const char* to_string(Status s) {
 
 template <class Scalar = double>
 struct TrainResult {
+  TrainResult(Network<Scalar> net, Scalar loss_value, Scalar bound)
+      : network(std::move(net)), loss(std::move(loss_value)), lower_bound(std::move(bound)) {}
+
   Network<Scalar> network;         ///< best network found (its loss is `loss`)
   Scalar loss;                     ///< loss(network, samples)
   Scalar lower_bound;              ///< proven: no network of the class has a smaller loss

@@ -1,0 +1,660 @@
+#pragma once
+/// \file
+/// Method::branch_and_bound: a certified global search over activation patterns.
+///
+/// A node fixes, for some direction groups of samples (sample_groups.hpp), which units are active.
+/// Its lower bound is the convex problem over what is known exactly:
+/// - fixed samples: their pattern term c_i (sum_j a_j P_ij <w_j, x_i> - y_i)^2 with the cell constraints;
+/// - samples whose loss is convex in w whatever the pattern (every unit of the sign class has sign s
+///   and s y_i <= 0: (s sum_j [z_j]_+ - y_i)^2 = (sum_j [z_j]_+ + |y_i|)^2 is a nondecreasing convex
+///   function of convex functions), through epigraph variables t_ij >= max(0, z_ij), added lazily
+///   when the relaxation's minimiser activates them, and c_i y_i^2 otherwise;
+/// - every other unfixed sample contributes >= 0 and is dropped.
+/// The relaxation's minimiser is a network whose true loss, and the loss of the exact minimiser of
+/// the full pattern it induces, are upper bounds. Branching picks the unfixed group that hurts
+/// most. Sign vectors are reduced to k + 1 classes (+1 x p, -1 x (k - p)) and units of equal sign
+/// are ordered lexicographically by their activity along the branching order, which keeps one
+/// copy of every optimum (DESIGN.md, "Making the search fast").
+///
+/// Work split: every node is self-contained (sign class, fixed activities, branching order), so
+/// open nodes can be handed to any worker; threads share one best-first queue and one incumbent.
+/// A cluster backend would ship subtrees (nodes) to ranks and broadcast improved incumbents.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "krelu/loss.hpp"
+#include "krelu/network.hpp"
+#include "krelu/qp/convex_qp.hpp"
+#include "krelu/sample_container.hpp"
+#include "krelu/train/enumerate.hpp"
+#include "krelu/train/options.hpp"
+#include "krelu/train/pattern_problem.hpp"
+#include "krelu/train/result.hpp"
+#include "krelu/train/sample_groups.hpp"
+
+namespace krelu {
+namespace detail {
+
+/// One sign class of the search: its sign vector and, per unit, the next unit with the same sign
+/// (-1 if none), for symmetry breaking.
+struct SignClass {
+  std::vector<int> signs;
+  std::vector<int> next_same;
+  int common_sign = 0;  ///< +1 or -1 if all units share it, else 0
+};
+
+inline std::vector<SignClass> sign_classes(const Signs& signs, int k) {
+  std::vector<std::vector<int>> vectors;
+  if (signs.kind() == Signs::Kind::free) {
+    for (int p = k; p >= 0; --p) {
+      std::vector<int> a(static_cast<std::size_t>(k), -1);
+      for (int j = 0; j < p; ++j) a[static_cast<std::size_t>(j)] = 1;
+      vectors.push_back(std::move(a));
+    }
+  } else {
+    vectors = signs.candidates(k);
+  }
+  std::vector<SignClass> out;
+  for (auto& a : vectors) {
+    SignClass c;
+    c.next_same.assign(a.size(), -1);
+    for (std::size_t j = 0; j < a.size(); ++j)
+      for (std::size_t l = j + 1; l < a.size(); ++l)
+        if (a[l] == a[j]) {
+          c.next_same[j] = static_cast<int>(l);
+          break;
+        }
+    c.common_sign = std::all_of(a.begin(), a.end(), [&](int v) { return v == a.front(); }) ? a.front() : 0;
+    c.signs = std::move(a);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+template <class Scalar>
+struct SearchNode {
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  int sign_class = 0;
+  std::vector<std::int8_t> activity;   ///< groups x k, row-major; -1 unfixed
+  std::vector<int> fixed_order;        ///< groups in the order they were fixed
+  std::vector<std::uint8_t> tied;      ///< per unit: columns of j and next_same[j] equal so far
+  std::vector<Eigen::Index> epigraph;  ///< convex samples modelled with t variables
+  Vector warm;                         ///< parent's minimiser (theta) for a warm start
+  Scalar bound = Scalar(0);            ///< lower bound on total error in this subtree (scaled)
+  std::uint64_t sequence = 0;          ///< creation order, for deterministic ties
+};
+
+template <class Scalar>
+struct NodeOrder {
+  bool operator()(const SearchNode<Scalar>& a, const SearchNode<Scalar>& b) const {
+    if (a.bound != b.bound) return a.bound > b.bound;                              // smallest bound first
+    if (a.fixed_order.size() != b.fixed_order.size()) return a.fixed_order.size() < b.fixed_order.size();  // deeper first
+    return a.sequence > b.sequence;
+  }
+};
+
+/// The search state shared by the worker threads.
+template <class Scalar>
+class BranchAndBound {
+ public:
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using Pattern = typename PatternProblem<Scalar>::Pattern;
+
+  BranchAndBound(const ScaledSamples<Scalar>& s, const TrainOptions<Scalar>& options)
+      : s_(s), options_(options), k_(options.units), n_(s.dim()), m_(s.size()),
+        groups_(group_by_direction<Scalar>(s.x)), classes_(sign_classes(options.signs, options.units)) {
+    total_weight_ = s.c.sum();
+    if (options.radius) scaled_radius_ = *options.radius * s.input_scale / s.label_scale;
+    Scalar scale(0);
+    for (Eigen::Index i = 0; i < m_; ++i) scale += s.c(i) * s.y(i) * s.y(i);
+    absolute_tolerance_ = Scalar(options.absolute_gap) * scale;
+    slack_ = Scalar(16) * NumericTraits<Scalar>::epsilon() * scale;
+  }
+
+  /// Offers a network (in scaled units) as incumbent.
+  void offer(const std::vector<int>& a, const Vector& theta) {
+    const Scalar err = true_error(a, theta);
+    std::lock_guard<std::mutex> lock(mutex_);
+    consider_incumbent(a, theta, err);
+  }
+
+  void run(int threads) {
+    start_ = std::chrono::steady_clock::now();
+    for (std::size_t c = 0; c < classes_.size(); ++c) {
+      SearchNode<Scalar> root;
+      root.sign_class = static_cast<int>(c);
+      root.activity.assign(static_cast<std::size_t>(groups_.count() * k_), -1);
+      root.tied.assign(static_cast<std::size_t>(k_), 1);
+      root.sequence = sequence_++;
+      open_.push(std::move(root));
+    }
+    if (threads <= 1) {
+      worker();
+    } else {
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t) pool.emplace_back([this] { worker(); });
+      for (auto& t : pool) t.join();
+    }
+  }
+
+  // Results (valid after run()).
+  bool has_incumbent() const { return best_theta_.size() > 0; }
+  const std::vector<int>& best_signs() const { return best_signs_; }
+  const Vector& best_theta() const { return best_theta_; }
+  Scalar best_error() const { return best_error_; }
+  /// Proven lower bound on the minimum total error (scaled).
+  Scalar lower_bound() const {
+    Scalar lb = floor_;
+    if (!open_.empty()) lb = std::min(lb, open_.top().bound);
+    return std::min(lb, best_error_);
+  }
+  Status status() const { return status_; }
+  bool numerical_trouble() const { return numerical_trouble_; }
+  std::uint64_t nodes() const { return nodes_; }
+  std::uint64_t qps() const { return qps_; }
+
+ private:
+  Scalar tolerance(const Scalar& incumbent) const {
+    return std::max(absolute_tolerance_, Scalar(options_.relative_gap) * incumbent);
+  }
+  double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+
+  /// Total error (scaled) of the ReLU network theta with signs a, in residual form.
+  Scalar true_error(const std::vector<int>& a, const Vector& theta) const {
+    CompensatedSum<Scalar> sum;
+    for (Eigen::Index i = 0; i < m_; ++i) {
+      Scalar f(0);
+      for (int j = 0; j < k_; ++j) {
+        const Scalar z = s_.x.row(i).dot(theta.segment(j * n_, n_));
+        if (z > Scalar(0)) f += Scalar(a[static_cast<std::size_t>(j)]) * z;
+      }
+      const Scalar r = f - s_.y(i);
+      sum.add(s_.c(i) * r * r);
+    }
+    return sum.value();
+  }
+
+  void consider_incumbent(const std::vector<int>& a, const Vector& theta, const Scalar& err) {
+    if (err < best_error_) {
+      best_error_ = err;
+      best_theta_ = theta;
+      best_signs_ = a;
+    }
+  }
+
+  /// Activity of sample i on unit j at a node (-1 unfixed), from its group's activity.
+  int sample_activity(const SearchNode<Scalar>& node, Eigen::Index i, int j) const {
+    const int g = groups_.group[static_cast<std::size_t>(i)];
+    if (g < 0) return 0;
+    const int v = node.activity[static_cast<std::size_t>(g * k_ + j)];
+    if (v < 0) return -1;
+    return groups_.orientation[static_cast<std::size_t>(i)] > 0 ? v : 1 - v;
+  }
+
+  bool is_convex_sample(const SignClass& cls, Eigen::Index i) const {
+    return cls.common_sign != 0 && Scalar(cls.common_sign) * s_.y(i) <= Scalar(0);
+  }
+
+  struct Evaluation {
+    bool solved = false;
+    Vector theta;
+    Scalar bound = Scalar(0);
+  };
+
+  /// Solves the node's relaxation (with lazily added epigraph samples).
+  Evaluation evaluate(SearchNode<Scalar>& node, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps) const {
+    const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+    const auto& a = cls.signs;
+    Evaluation ev;
+    for (Eigen::Index round = 0; round <= m_; ++round) {
+      const Eigen::Index ne = static_cast<Eigen::Index>(node.epigraph.size());
+      const Eigen::Index p = n_ * k_ + ne * k_;
+      Matrix H = Matrix::Zero(p, p);
+      Vector g = Vector::Zero(p);
+      std::vector<char> in_epigraph(static_cast<std::size_t>(m_), 0);
+      for (Eigen::Index e = 0; e < ne; ++e) in_epigraph[static_cast<std::size_t>(node.epigraph[static_cast<std::size_t>(e)])] = 1;
+      // Hessian and gradient of the fixed samples' pattern terms
+      for (Eigen::Index i = 0; i < m_; ++i) {
+        const Scalar c = s_.c(i), y = s_.y(i);
+        // zero rows and unfixed samples add only constants (see relaxation_value)
+        if (groups_.group[static_cast<std::size_t>(i)] < 0) continue;
+        if (sample_activity(node, i, 0) >= 0) {  // group fixed: exact pattern term
+          const auto xi = s_.x.row(i);
+          for (int j = 0; j < k_; ++j) {
+            if (!sample_activity(node, i, j)) continue;
+            const Scalar aj = Scalar(a[static_cast<std::size_t>(j)]);
+            g.segment(j * n_, n_).noalias() -= Scalar(2) * c * y * aj * xi.transpose();
+            for (int l = 0; l < k_; ++l) {
+              if (!sample_activity(node, i, l)) continue;
+              const Scalar al = Scalar(a[static_cast<std::size_t>(l)]);
+              H.block(j * n_, l * n_, n_, n_).noalias() += (Scalar(2) * c * aj * al) * xi.transpose() * xi;
+            }
+          }
+        }
+      }
+      // epigraph samples: c (sum_j t_j + |y|)^2
+      for (Eigen::Index e = 0; e < ne; ++e) {
+        const Eigen::Index i = node.epigraph[static_cast<std::size_t>(e)];
+        const Scalar c = s_.c(i), ay = abs_of(s_.y(i));
+        const Eigen::Index base = n_ * k_ + e * k_;
+        H.block(base, base, k_, k_).array() += Scalar(2) * c;
+        g.segment(base, k_).array() += Scalar(2) * c * ay;
+      }
+      // constraints
+      Eigen::Index rows = 0;
+      for (int grp = 0; grp < groups_.count(); ++grp)
+        if (node.activity[static_cast<std::size_t>(grp * k_)] >= 0) rows += k_;
+      rows += 2 * ne * k_;
+      Matrix C = Matrix::Zero(rows, p);
+      Eigen::Index r = 0;
+      for (int grp = 0; grp < groups_.count(); ++grp) {
+        if (node.activity[static_cast<std::size_t>(grp * k_)] < 0) continue;
+        for (int j = 0; j < k_; ++j, ++r)
+          C.row(r).segment(j * n_, n_) =
+              (node.activity[static_cast<std::size_t>(grp * k_ + j)] ? Scalar(1) : Scalar(-1)) * groups_.direction.row(grp);
+      }
+      for (Eigen::Index e = 0; e < ne; ++e) {
+        const Eigen::Index i = node.epigraph[static_cast<std::size_t>(e)];
+        const Eigen::Index base = n_ * k_ + e * k_;
+        for (int j = 0; j < k_; ++j) {
+          C(r++, base + j) = Scalar(1);  // t_j >= 0
+          C(r, base + j) = Scalar(1);    // t_j >= <w_j, x_i>
+          C.row(r).segment(j * n_, n_) = -s_.x.row(i);
+          ++r;
+        }
+      }
+      std::vector<qp::BallConstraint<Scalar>> balls;
+      if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
+      if (node.warm.size() == p) solver.warm_start_point(node.warm);
+      else if (node.warm.size() == n_ * k_) {
+        Vector w = Vector::Zero(p);
+        w.head(n_ * k_) = node.warm;
+        solver.warm_start_point(w);
+      } else {
+        solver.clear_warm_start();
+      }
+      solver.compute(H, g, C, Vector::Zero(rows), balls);
+      ++qps;
+      if (solver.info() != qp::QpStatus::optimal) return ev;
+      const Vector x = solver.solution();
+      ev.solved = true;
+      ev.theta = x.head(n_ * k_);
+      ev.bound = relaxation_value(node, cls, x) - slack_;
+      node.warm = x;
+      // Lazily model convex samples that the minimiser activates.
+      if (cls.common_sign == 0) break;
+      bool added = false;
+      for (Eigen::Index i = 0; i < m_; ++i) {
+        if (groups_.group[static_cast<std::size_t>(i)] < 0 || in_epigraph[static_cast<std::size_t>(i)]) continue;
+        if (sample_activity(node, i, 0) >= 0 || !is_convex_sample(cls, i)) continue;
+        for (int j = 0; j < k_; ++j)
+          if (s_.x.row(i).dot(ev.theta.segment(j * n_, n_)) > Scalar(0)) {
+            node.epigraph.push_back(i);
+            added = true;
+            break;
+          }
+      }
+      if (!added) break;
+      // Keep the warm start usable: pad t for the new epigraph samples with their current [z]_+.
+      Vector w = Vector::Zero(n_ * k_ + static_cast<Eigen::Index>(node.epigraph.size()) * k_);
+      w.head(x.size()) = x;
+      for (std::size_t e = static_cast<std::size_t>(ne); e < node.epigraph.size(); ++e)
+        for (int j = 0; j < k_; ++j)
+          w(n_ * k_ + static_cast<Eigen::Index>(e) * k_ + j) =
+              std::max(Scalar(0), s_.x.row(node.epigraph[e]).dot(ev.theta.segment(j * n_, n_)));
+      node.warm = w;
+    }
+    return ev;
+  }
+
+  /// The relaxation's objective at x = (theta, t) in residual form: accurate even when the optimum
+  /// is many orders of magnitude below sum c_i y_i^2 (no cancellation against the constant).
+  Scalar relaxation_value(const SearchNode<Scalar>& node, const SignClass& cls, const Vector& x) const {
+    const auto& a = cls.signs;
+    std::vector<char> in_epigraph(static_cast<std::size_t>(m_), 0);
+    for (Eigen::Index i : node.epigraph) in_epigraph[static_cast<std::size_t>(i)] = 1;
+    CompensatedSum<Scalar> sum;
+    for (Eigen::Index i = 0; i < m_; ++i) {
+      const Scalar c = s_.c(i), y = s_.y(i);
+      if (groups_.group[static_cast<std::size_t>(i)] < 0) {
+        sum.add(c * y * y);
+      } else if (sample_activity(node, i, 0) >= 0) {
+        Scalar f(0);
+        for (int j = 0; j < k_; ++j)
+          if (sample_activity(node, i, j)) f += Scalar(a[static_cast<std::size_t>(j)]) * s_.x.row(i).dot(x.segment(j * n_, n_));
+        sum.add(c * (f - y) * (f - y));
+      } else if (is_convex_sample(cls, i) && !in_epigraph[static_cast<std::size_t>(i)]) {
+        sum.add(c * y * y);
+      }
+    }
+    for (std::size_t e = 0; e < node.epigraph.size(); ++e) {
+      const Eigen::Index i = node.epigraph[e];
+      const Scalar v = x.segment(n_ * k_ + static_cast<Eigen::Index>(e) * k_, k_).sum() + abs_of(s_.y(i));
+      sum.add(s_.c(i) * v * v);
+    }
+    return sum.value();
+  }
+
+  /// The exact minimiser of the full pattern that theta induces: an upper bound at most theta's loss.
+  Vector polish(const std::vector<int>& a, const Vector& theta, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps) const {
+    Pattern P(m_, k_);
+    for (Eigen::Index i = 0; i < m_; ++i)
+      for (int j = 0; j < k_; ++j) P(i, j) = s_.x.row(i).dot(theta.segment(j * n_, n_)) > Scalar(0);
+    PatternProblem<Scalar> problem(s_, k_);
+    problem.assemble(a, P);
+    std::vector<qp::BallConstraint<Scalar>> balls;
+    if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
+    solver.warm_start_point(theta);
+    solver.compute(problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls);
+    ++qps;
+    if (solver.info() != qp::QpStatus::optimal) return theta;
+    return solver.solution();
+  }
+
+  /// Children of a node on group grp: activity vectors respecting the symmetry order.
+  void branch(const SearchNode<Scalar>& node, int grp, Scalar bound, std::vector<SearchNode<Scalar>>& out) const {
+    const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+    for (std::uint32_t bits = 0; bits < (1U << k_); ++bits) {
+      bool ok = true;
+      for (int j = 0; j < k_ && ok; ++j) {
+        const int l = cls.next_same[static_cast<std::size_t>(j)];
+        if (l >= 0 && node.tied[static_cast<std::size_t>(j)] && ((bits >> j) & 1U) < ((bits >> l) & 1U)) ok = false;
+      }
+      if (!ok) continue;
+      SearchNode<Scalar> child;
+      child.sign_class = node.sign_class;
+      child.activity = node.activity;
+      for (int j = 0; j < k_; ++j) child.activity[static_cast<std::size_t>(grp * k_ + j)] = static_cast<std::int8_t>((bits >> j) & 1U);
+      child.fixed_order = node.fixed_order;
+      child.fixed_order.push_back(grp);
+      child.tied = node.tied;
+      for (int j = 0; j < k_; ++j) {
+        const int l = cls.next_same[static_cast<std::size_t>(j)];
+        if (l >= 0) child.tied[static_cast<std::size_t>(j)] = node.tied[static_cast<std::size_t>(j)] && (((bits >> j) & 1U) == ((bits >> l) & 1U));
+      }
+      // Samples of the branched group get their exact pattern term: drop their epigraph variables.
+      child.epigraph.clear();
+      for (Eigen::Index i : node.epigraph)
+        if (groups_.group[static_cast<std::size_t>(i)] != grp) child.epigraph.push_back(i);
+      if (child.epigraph.size() == node.epigraph.size() || node.warm.size() < n_ * k_)
+        child.warm = node.warm;
+      else
+        child.warm = node.warm.head(n_ * k_);
+      child.bound = bound;
+      out.push_back(std::move(child));
+    }
+  }
+
+  void worker() {
+    qp::ConvexQp<Scalar> solver;
+    std::vector<SearchNode<Scalar>> children;
+    for (;;) {
+      SearchNode<Scalar> node;
+      Scalar incumbent;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+          if (stop_) return;
+          if (!open_.empty()) break;
+          if (busy_ == 0) {
+            stop_ = true;
+            wake_.notify_all();
+            return;
+          }
+          wake_.wait(lock);
+        }
+        if (!check_budgets()) {
+          stop_ = true;
+          wake_.notify_all();
+          return;
+        }
+        node = open_.top();
+        open_.pop();
+        incumbent = best_error_;
+        if (node.bound >= incumbent - tolerance(incumbent)) {  // pruned by an improved incumbent
+          floor_ = std::min(floor_, node.bound);
+          continue;
+        }
+        ++busy_;
+        in_progress_bounds_.insert(node.bound);
+        ++nodes_;
+      }
+      std::uint64_t qps = 0;
+      const Scalar parent_bound = node.bound;
+      Evaluation ev = evaluate(node, solver, qps);
+      const auto& a = classes_[static_cast<std::size_t>(node.sign_class)].signs;
+      Scalar node_bound = parent_bound;
+      Vector best_here;
+      Scalar best_here_error = NumericTraits<Scalar>::infinity();
+      int branch_group = -1;
+      if (ev.solved) {
+        node_bound = std::max(parent_bound, ev.bound);
+        const Scalar err = true_error(a, ev.theta);
+        best_here = ev.theta;
+        best_here_error = err;
+        // Branch on the unfixed group whose samples hurt most at the relaxation's minimiser.
+        std::vector<Scalar> hurt(static_cast<std::size_t>(groups_.count()), Scalar(0));
+        Scalar total_hurt(0);
+        const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+        for (Eigen::Index i = 0; i < m_; ++i) {
+          const int grp = groups_.group[static_cast<std::size_t>(i)];
+          if (grp < 0 || node.activity[static_cast<std::size_t>(grp * k_)] >= 0 || is_convex_sample(cls, i)) continue;
+          Scalar f(0);
+          for (int j = 0; j < k_; ++j) {
+            const Scalar z = s_.x.row(i).dot(ev.theta.segment(j * n_, n_));
+            if (z > Scalar(0)) f += Scalar(a[static_cast<std::size_t>(j)]) * z;
+          }
+          const Scalar r = f - s_.y(i);
+          hurt[static_cast<std::size_t>(grp)] += s_.c(i) * r * r;
+          total_hurt += s_.c(i) * r * r;
+        }
+        Scalar worst(-1);
+        for (int grp = 0; grp < groups_.count(); ++grp)
+          if (node.activity[static_cast<std::size_t>(grp * k_)] < 0 && hurt[static_cast<std::size_t>(grp)] > worst) {
+            // only groups with a non-convex sample need branching
+            bool needs = false;
+            for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
+              if (!is_convex_sample(cls, i)) needs = true;
+            if (!needs) continue;
+            worst = hurt[static_cast<std::size_t>(grp)];
+            branch_group = grp;
+          }
+        // theta is optimal in this subtree when the dropped terms vanish at it
+        if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
+        if (err > ev.bound + tolerance(err) && err < incumbent * Scalar(4) + absolute_tolerance_) {
+          const Vector polished = polish(a, ev.theta, solver, qps);
+          const Scalar perr = true_error(a, polished);
+          if (perr < best_here_error) {
+            best_here = polished;
+            best_here_error = perr;
+          }
+        }
+      } else {
+        // No bound from this node: branch on the first unfixed group that needs it.
+        const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+        for (int grp = 0; grp < groups_.count() && branch_group < 0; ++grp)
+          if (node.activity[static_cast<std::size_t>(grp * k_)] < 0)
+            for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
+              if (!is_convex_sample(cls, i)) branch_group = grp;
+      }
+      children.clear();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        qps_ += qps;
+        if (!ev.solved) numerical_trouble_ = true;
+        if (best_here.size() > 0) consider_incumbent(a, best_here, best_here_error);
+        const Scalar tol = tolerance(best_error_);
+        if (node_bound >= best_error_ - tol) {
+          floor_ = std::min(floor_, node_bound);
+        } else if (branch_group < 0) {
+          // leaf: the relaxation is exact here (or unsolvable with nothing left to fix)
+          floor_ = std::min(floor_, ev.solved ? std::min(node_bound, best_here_error) : node_bound);
+          if (!ev.solved) numerical_trouble_ = true;
+        }
+      }
+      const bool expand = branch_group >= 0 && node_bound < best_error_snapshot() - tolerance(best_error_snapshot());
+      if (expand) {
+        node.warm = ev.solved ? node.warm : Vector();
+        branch(node, branch_group, node_bound, children);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto& c : children) {
+          c.sequence = sequence_++;
+          open_.push(std::move(c));
+        }
+        in_progress_bounds_.erase(in_progress_bounds_.find(parent_bound));
+        --busy_;
+        report_progress();
+        wake_.notify_all();
+      }
+    }
+  }
+
+  Scalar best_error_snapshot() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return best_error_;
+  }
+
+  /// Called with the lock held. False when a budget is exhausted (status set).
+  bool check_budgets() {
+    if (nodes_ >= options_.node_limit) {
+      status_ = Status::node_limit;
+      return false;
+    }
+    if (elapsed() > options_.time_limit_seconds) {
+      status_ = Status::time_limit;
+      return false;
+    }
+    if (options_.cancel && options_.cancel()) {
+      status_ = Status::cancelled;
+      return false;
+    }
+    return true;
+  }
+
+  void report_progress() {
+    if (!options_.progress) return;
+    const double t = elapsed();
+    if (t - last_progress_ < options_.progress_interval_seconds && nodes_ > 1) return;
+    last_progress_ = t;
+    Progress p;
+    p.nodes = nodes_;
+    p.open_nodes = open_.size();
+    p.qps = qps_;
+    const Scalar to_loss = s_.label_scale * s_.label_scale / total_weight_;
+    Scalar lb = floor_;
+    if (!open_.empty()) lb = std::min(lb, open_.top().bound);
+    if (!in_progress_bounds_.empty()) lb = std::min(lb, *in_progress_bounds_.begin());
+    lb = std::min(lb, best_error_);
+    p.incumbent = static_cast<double>(best_error_ * to_loss);
+    p.lower_bound = std::max(0.0, static_cast<double>(lb * to_loss));
+    p.gap = p.incumbent - p.lower_bound;
+    p.elapsed_seconds = t;
+    options_.progress(p);
+  }
+
+  const ScaledSamples<Scalar>& s_;
+  const TrainOptions<Scalar>& options_;
+  int k_;
+  Eigen::Index n_, m_;
+  SampleGroups<Scalar> groups_;
+  std::vector<SignClass> classes_;
+  std::optional<Scalar> scaled_radius_;
+  Scalar total_weight_;
+  Scalar absolute_tolerance_;
+  Scalar slack_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::priority_queue<SearchNode<Scalar>, std::vector<SearchNode<Scalar>>, NodeOrder<Scalar>> open_;
+  std::multiset<Scalar> in_progress_bounds_;
+  int busy_ = 0;
+  bool stop_ = false;
+  std::uint64_t sequence_ = 0;
+  std::uint64_t nodes_ = 0;
+  std::uint64_t qps_ = 0;
+  Scalar floor_ = NumericTraits<Scalar>::infinity();
+  Scalar best_error_ = NumericTraits<Scalar>::infinity();
+  Vector best_theta_;
+  std::vector<int> best_signs_;
+  Status status_ = Status::optimal;
+  bool numerical_trouble_ = false;
+  std::chrono::steady_clock::time_point start_;
+  double last_progress_ = -1e300;
+};
+
+}  // namespace detail
+
+/// Branch-and-bound global training. Prefer train_exact(samples, options) with Method::branch_and_bound.
+/// `initial` networks (e.g. from local search) seed the incumbent.
+template <SampleContainer Samples, class Scalar = typename Samples::scalar_type>
+TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOptions<Scalar>& options,
+                                           const std::vector<Network<Scalar>>& initial = {}) {
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  options.validate();
+  detail::check_training_samples(samples, "train_exact");
+  const auto start = std::chrono::steady_clock::now();
+  const auto s = detail::scaled_copy<Scalar>(samples);
+  const Eigen::Index n = s.dim();
+  const int k = options.units;
+  detail::BranchAndBound<Scalar> search(s, options);
+
+  // Incumbents: the zero network, then the caller's networks that fit the signs and radius.
+  const auto classes = detail::sign_classes(options.signs, k);
+  search.offer(classes.front().signs, Vector::Zero(n * k));
+  for (const auto& net : initial) {
+    if (net.units() != k || net.dim() != n) continue;
+    std::vector<int> a(static_cast<std::size_t>(k));
+    for (int j = 0; j < k; ++j) a[static_cast<std::size_t>(j)] = net.signs()(j) > Scalar(0) ? 1 : -1;
+    Vector theta(n * k);
+    for (int j = 0; j < k; ++j) theta.segment(j * n, n) = net.weights().row(j).transpose() * (s.input_scale / s.label_scale);
+    bool admissible = options.signs.kind() == Signs::Kind::free ||
+                      (options.signs.kind() == Signs::Kind::all_plus && std::all_of(a.begin(), a.end(), [](int v) { return v == 1; })) ||
+                      (options.signs.kind() == Signs::Kind::fixed && a == options.signs.values());
+    if (options.radius)
+      admissible = admissible && net.row_norms().maxCoeff() <= *options.radius * (Scalar(1) + Scalar(1e-12));
+    if (admissible) search.offer(a, theta);
+  }
+
+  const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  search.run(threads);
+
+  TrainResult<Scalar> result{detail::unscale_network(s, search.best_signs(), search.best_theta()), Scalar(0), Scalar(0)};
+  result.loss = loss(result.network, samples);
+  const Scalar to_loss = s.label_scale * s.label_scale / s.c.sum();
+  const Scalar lb = search.lower_bound() * to_loss;
+  result.lower_bound = lb > Scalar(0) ? std::min(lb, result.loss) : Scalar(0);
+  result.nodes = search.nodes();
+  result.qps = search.qps();
+  result.status = search.status();
+  if (result.status == Status::optimal) {
+    const Scalar allowed = std::max(Scalar(options.absolute_gap) * detail::label_scale_loss<Scalar>(samples),
+                                    Scalar(options.relative_gap) * result.loss);
+    if (search.numerical_trouble()) {
+      result.status = Status::numerical_issue;
+      result.message = "some convex relaxations could not be solved; the lower bound may not be certified";
+    } else if (result.gap() > allowed) {
+      result.status = Status::numerical_issue;
+      result.message = "search ended with a gap above the tolerance";
+    }
+  } else {
+    result.message = std::string("search stopped by ") + to_string(result.status) + "; best network and proven bound returned";
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace krelu

@@ -1,0 +1,139 @@
+// Branch-and-bound against the brute-force reference (Lemma 22 by enumeration).
+#include <catch2/catch.hpp>
+#include <krelu/krelu.hpp>
+#include <krelu/train/branch_and_bound.hpp>
+#include <krelu/train/exact.hpp>
+
+#include <random>
+
+#include "test_instances.hpp"
+
+namespace {
+
+krelu::TrainOptions<double> options(int k, krelu::Signs signs, std::optional<double> radius, krelu::Method method) {
+  krelu::TrainOptions<double> o;
+  o.units = k;
+  o.signs = std::move(signs);
+  o.radius = radius;
+  o.method = method;
+  o.threads = 1;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("branch-and-bound equals enumeration on 300 random instances") {
+  std::mt19937_64 rng(31337);
+  int agreed = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const int k = 1 + trial % 3;
+    const int m = k == 1 ? 3 + trial % 8 : (k == 2 ? 2 + trial % 5 : 2 + trial % 3);
+    const int n = 1 + (trial / 3) % 3;
+    const bool bounded = (trial / 2) % 3 == 0;
+    const int signs_kind = (trial / 5) % 3;  // free, all plus, fixed mixed
+    krelu::Signs signs = krelu::Signs::free();
+    if (signs_kind == 1) signs = krelu::Signs::all_plus();
+    if (signs_kind == 2) {
+      std::vector<int> a(static_cast<std::size_t>(k), 1);
+      a.back() = -1;
+      signs = krelu::Signs::fixed(a);
+    }
+    // a mix of structureless and planted (noisy) instances, some with duplicate rows
+    krelu::SampleSet<double> s = trial % 2 == 0 ? krelu_test::random_instance(m, n, rng, trial % 4 == 0)
+                                                : krelu_test::planted(m, n, Eigen::VectorXd::Ones(k), 0.1, rng);
+    if (trial % 7 == 0) s.add_sample(Eigen::VectorXd(s.row(0).transpose()) * 2.0, s.label(0), 1.0);
+    const std::optional<double> radius = bounded ? std::optional<double>(0.7) : std::nullopt;
+    const auto ref = krelu::train_exact(s, options(k, signs, radius, krelu::Method::enumerate));
+    const auto bnb = krelu::train_exact(s, options(k, signs, radius, krelu::Method::branch_and_bound));
+    CAPTURE(trial, m, n, k, bounded, signs_kind, ref.loss, bnb.loss, bnb.lower_bound);
+    REQUIRE(ref.status == krelu::Status::optimal);
+    REQUIRE(bnb.status == krelu::Status::optimal);
+    const double scale = krelu::detail::label_scale_loss<double>(s);
+    CHECK(std::abs(bnb.loss - ref.loss) <= 1e-9 * ref.loss + 1e-11 * scale);
+    CHECK(bnb.lower_bound <= bnb.loss);
+    CHECK(bnb.loss - bnb.lower_bound <= std::max(1e-9 * bnb.loss, 1e-12 * scale) * (1 + 1e-9));
+    CHECK(krelu::loss(bnb.network, s) == Approx(bnb.loss).epsilon(1e-12));
+    if (bounded) CHECK(bnb.network.row_norms().maxCoeff() <= 0.7 * (1 + 1e-12));
+    if (signs_kind == 1) CHECK(bnb.network.signs().minCoeff() == 1.0);
+    if (signs_kind == 2) CHECK(bnb.network.signs()(k - 1) == -1.0);
+    agreed += std::abs(bnb.loss - ref.loss) <= 1e-9 * ref.loss + 1e-11 * scale;
+  }
+  CHECK(agreed == 300);
+}
+
+TEST_CASE("branch-and-bound visits far fewer QPs than enumeration") {
+  std::mt19937_64 rng(99);
+  const auto s = krelu_test::planted(12, 3, Eigen::VectorXd::Ones(1), 0.1, rng);
+  const auto ref = krelu::train_exact(s, options(1, krelu::Signs::free(), std::nullopt, krelu::Method::enumerate));
+  const auto bnb = krelu::train_exact(s, options(1, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound));
+  REQUIRE(bnb.status == krelu::Status::optimal);
+  CHECK(bnb.loss == Approx(ref.loss).epsilon(1e-9));
+  CHECK(bnb.qps * 20 < ref.qps);
+}
+
+TEST_CASE("budgets end the search with the best network and a valid bound") {
+  std::mt19937_64 rng(5);
+  const auto s = krelu_test::planted(40, 3, Eigen::Vector2d(1, -1), 0.3, rng);
+  auto full = options(2, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+  full.threads = 2;
+  const auto best = krelu::train_exact(s, full);
+  REQUIRE(best.status == krelu::Status::optimal);
+
+  auto o = full;
+  o.node_limit = 5;
+  const auto r = krelu::train_exact(s, o);
+  CHECK(r.status == krelu::Status::node_limit);
+  CHECK(r.nodes <= 5 + 2);
+  CHECK(r.lower_bound <= best.loss * (1 + 1e-9));
+  CHECK(r.loss >= best.loss * (1 - 1e-9));
+  CHECK(krelu::loss(r.network, s) == Approx(r.loss).epsilon(1e-12));
+
+  o = full;
+  o.time_limit_seconds = 1e-4;
+  const auto t = krelu::train_exact(s, o);
+  CHECK(t.status == krelu::Status::time_limit);
+  CHECK(t.lower_bound <= best.loss * (1 + 1e-9));
+
+  o = full;
+  int calls = 0;
+  o.cancel = [&] { return ++calls > 10; };
+  const auto c = krelu::train_exact(s, o);
+  CHECK(c.status == krelu::Status::cancelled);
+  CHECK(c.lower_bound <= best.loss * (1 + 1e-9));
+  CHECK(c.loss >= best.loss * (1 - 1e-9));
+}
+
+TEST_CASE("the optimal value does not depend on the thread count; one thread is deterministic") {
+  std::mt19937_64 rng(17);
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto s = krelu_test::planted(24, 3, Eigen::Vector2d(1, 1), 0.2, rng);
+    auto o = options(2, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+    const auto one = krelu::train_exact(s, o);
+    const auto again = krelu::train_exact(s, o);
+    o.threads = 2;
+    const auto two = krelu::train_exact(s, o);
+    REQUIRE(one.status == krelu::Status::optimal);
+    REQUIRE(two.status == krelu::Status::optimal);
+    CHECK(one.loss == again.loss);
+    CHECK(one.nodes == again.nodes);
+    CHECK(one.network.weights() == again.network.weights());
+    CHECK(std::abs(one.loss - two.loss) <= 1e-9 * one.loss + 1e-14);
+  }
+}
+
+TEST_CASE("progress reports nodes, bounds and gap") {
+  std::mt19937_64 rng(23);
+  const auto s = krelu_test::planted(30, 3, Eigen::Vector2d(1, -1), 0.2, rng);
+  auto o = options(2, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+  o.progress_interval_seconds = 0;
+  std::vector<krelu::Progress> seen;
+  o.progress = [&](const krelu::Progress& p) { seen.push_back(p); };
+  const auto r = krelu::train_exact(s, o);
+  REQUIRE(!seen.empty());
+  for (const auto& p : seen) {
+    CHECK(p.lower_bound <= p.incumbent + 1e-15);
+    CHECK(p.lower_bound <= r.loss * (1 + 1e-9) + 1e-15);
+    CHECK(p.incumbent >= r.loss * (1 - 1e-9));
+  }
+  CHECK(seen.back().nodes <= r.nodes);
+}
