@@ -8,3 +8,15 @@
 #include "krelu/sample_container.hpp"
 #include "krelu/network.hpp"
 #include "krelu/loss.hpp"
+#include "krelu/io/files.hpp"
+
+#include "krelu/train/exact.hpp"
+#include "krelu/train/realizable.hpp"
+
+#include "krelu/problems/set_cover.hpp"
+#include "krelu/problems/monotone_circuit.hpp"
+#include "krelu/problems/hypergraph.hpp"
+#include "krelu/reductions/set_cover.hpp"
+#include "krelu/reductions/monotone_circuit.hpp"
+#include "krelu/reductions/hypergraph_coloring.hpp"
+#include "krelu/reductions/sign_gadget.hpp"

@@ -77,9 +77,15 @@ class Network {
     check_input_size(static_cast<Index>(s.dim()));
     const Index m = static_cast<Index>(s.size());
     if constexpr (requires { s.inputs(); typename Samples::storage_type; }) {
-      // SampleSet: one matrix product X W^T, then the ReLUs.
-      const Matrix z = s.inputs() * weights_.transpose();
-      return z.cwiseMax(Scalar(0)) * signs_;
+      // SampleSet: one matrix-vector product per unit (a general X W^T packs and streams X
+      // several times for the small k of interest, measured 4-5x slower at n = 1000).
+      Vector f = Vector::Zero(m);
+      Vector z(m);
+      for (Index j = 0; j < units(); ++j) {
+        z.noalias() = s.inputs() * weights_.row(j).transpose();
+        f += signs_(j) * z.cwiseMax(Scalar(0));
+      }
+      return f;
     } else {
       Vector f(m);
       for (Index i = 0; i < m; ++i) f(i) = (*this)(s.row(i));

@@ -42,6 +42,7 @@
 #include "krelu/train/pattern_problem.hpp"
 #include "krelu/train/result.hpp"
 #include "krelu/train/sample_groups.hpp"
+#include "krelu/train/tolerance.hpp"
 
 namespace krelu {
 namespace detail {
@@ -119,8 +120,7 @@ class BranchAndBound {
     if (options.radius) scaled_radius_ = *options.radius * s.input_scale / s.label_scale;
     Scalar scale(0);
     for (Eigen::Index i = 0; i < m_; ++i) scale += s.c(i) * s.y(i) * s.y(i);
-    absolute_tolerance_ = Scalar(options.absolute_gap) * scale;
-    slack_ = Scalar(16) * NumericTraits<Scalar>::epsilon() * scale;
+    scale_ = scale;
   }
 
   /// Offers a network (in scaled units) as incumbent.
@@ -167,7 +167,7 @@ class BranchAndBound {
 
  private:
   Scalar tolerance(const Scalar& incumbent) const {
-    return std::max(absolute_tolerance_, Scalar(options_.relative_gap) * incumbent);
+    return gap_tolerance(options_, incumbent, scale_);
   }
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
@@ -287,11 +287,17 @@ class BranchAndBound {
       }
       solver.compute(H, g, C, Vector::Zero(rows), balls);
       ++qps;
+      if (solver.info() != qp::QpStatus::optimal) {  // a warm start can mislead: retry cold once
+        solver.clear_warm_start();
+        solver.compute(H, g, C, Vector::Zero(rows), balls);
+        ++qps;
+      }
       if (solver.info() != qp::QpStatus::optimal) return ev;
       const Vector x = solver.solution();
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
-      ev.bound = relaxation_value(node, cls, x) - slack_;
+      const Scalar value = relaxation_value(node, cls, x);
+      ev.bound = value - certificate_slack(value, scale_);
       node.warm = x;
       // Lazily model convex samples that the minimiser activates.
       if (cls.common_sign == 0) break;
@@ -473,7 +479,7 @@ class BranchAndBound {
           }
         // theta is optimal in this subtree when the dropped terms vanish at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
-        if (err > ev.bound + tolerance(err) && err < incumbent * Scalar(4) + absolute_tolerance_) {
+        if (err > ev.bound + tolerance(err) && err < incumbent * Scalar(4) + tolerance(incumbent)) {
           const Vector polished = polish(a, ev.theta, solver, qps);
           const Scalar perr = true_error(a, polished);
           if (perr < best_here_error) {
@@ -574,8 +580,7 @@ class BranchAndBound {
   std::vector<SignClass> classes_;
   std::optional<Scalar> scaled_radius_;
   Scalar total_weight_;
-  Scalar absolute_tolerance_;
-  Scalar slack_;
+  Scalar scale_;  ///< sum c_i y_i^2 (scaled units)
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -641,8 +646,7 @@ TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOp
   result.qps = search.qps();
   result.status = search.status();
   if (result.status == Status::optimal) {
-    const Scalar allowed = std::max(Scalar(options.absolute_gap) * detail::label_scale_loss<Scalar>(samples),
-                                    Scalar(options.relative_gap) * result.loss);
+    const Scalar allowed = detail::gap_tolerance(options, result.loss, detail::label_scale_loss<Scalar>(samples));
     if (search.numerical_trouble()) {
       result.status = Status::numerical_issue;
       result.message = "some convex relaxations could not be solved; the lower bound may not be certified";

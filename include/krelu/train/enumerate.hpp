@@ -19,6 +19,7 @@
 #include "krelu/train/options.hpp"
 #include "krelu/train/pattern_problem.hpp"
 #include "krelu/train/result.hpp"
+#include "krelu/train/tolerance.hpp"
 
 namespace krelu {
 namespace detail {
@@ -121,7 +122,6 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
   if (options.radius) balls = detail::unit_balls<Scalar>(n, k, *options.radius * s.input_scale / s.label_scale);
   qp::ConvexQp<Scalar> solver;
 
-  const Scalar solve_slack = Scalar(1000) * NumericTraits<Scalar>::epsilon() * (problem.constant() + Scalar(1));
   Scalar best_error = NumericTraits<Scalar>::infinity();
   Scalar lowest_minimum = NumericTraits<Scalar>::infinity();
   Vector best_theta;
@@ -189,12 +189,11 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
   }
   if (!stopped) {
     // Every pattern's minimum is >= lowest_minimum up to the solver's tolerance.
-    const Scalar scaled_bound = lowest_minimum - solve_slack;
+    const Scalar scaled_bound = lowest_minimum - detail::certificate_slack(lowest_minimum, problem.constant());
     const Scalar to_loss = s.label_scale * s.label_scale / s.c.sum();
     result.lower_bound = scaled_bound > Scalar(0) ? scaled_bound * to_loss : Scalar(0);
     if (result.lower_bound > result.loss) result.lower_bound = result.loss;
-    const Scalar allowed = std::max(Scalar(options.absolute_gap) * detail::label_scale_loss<Scalar>(samples),
-                                    Scalar(options.relative_gap) * result.loss);
+    const Scalar allowed = detail::gap_tolerance(options, result.loss, detail::label_scale_loss<Scalar>(samples));
     if (!all_solved) {
       result.lower_bound = Scalar(0);
       result.status = Status::numerical_issue;

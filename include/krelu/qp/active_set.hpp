@@ -1,0 +1,385 @@
+#pragma once
+/// \file
+/// The primal active-set iteration for a convex (positive semidefinite) QP
+/// min 1/2 x'Hx + g'x subject to C x >= d, started from a feasible point.
+///
+/// Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 16.3, in the null-space form of Sec. 16.5,
+/// made exact for singular Hessians and safe at degenerate vertices:
+/// - the reduced Hessian Z'HZ of the working face is factored by pivoted Cholesky (rank revealing). When the
+///   reduced gradient lies in its range the step goes to the face minimiser (minimum-norm Newton step);
+///   otherwise it follows a null-space direction of zero curvature and strict descent up to the first
+///   blocking constraint, and if none blocks the QP is unbounded below;
+/// - at a face minimiser with a negative multiplier and further active constraints outside the working set
+///   (a degenerate point, e.g. x = 0 for homogeneous constraints, where every constraint is active) the
+///   method does not drop a constraint blindly, which could cycle: it solves the nonnegative least-squares
+///   problem min ||C_A' lambda - grad||, lambda >= 0, over all active rows A (Lawson & Hanson). A zero residual
+///   proves optimality (with those multipliers); otherwise p = C_A' lambda - grad is a feasible direction of
+///   strict descent (C_A p >= 0, grad'p = -||p||^2), so the objective decreases strictly between any two face
+///   minimisers and no working set can repeat: the method terminates finitely;
+/// - ties in the ratio test go to the smallest constraint index (Bland).
+/// All tolerances are relative (see ActiveSetCore::solve).
+
+#include <Eigen/Dense>
+#include <limits>
+#include <vector>
+
+#include "krelu/qp/linear_algebra.hpp"
+#include "krelu/traits.hpp"
+
+namespace krelu::detail {
+
+/// How ActiveSetCore::solve ended (`stepped` is internal: a degenerate point was left, go on).
+enum class CoreOutcome { optimal, iteration_limit, unbounded, indefinite, numerical_issue, stepped };
+
+template <class Scalar>
+class ActiveSetCore {
+ public:
+  using Index = Eigen::Index;
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+
+  /// Runs the iteration from a feasible x (in/out). `working` holds the initial working-set guess (rows
+  /// not active at x or dependent on earlier ones are skipped) and receives the final working set, a
+  /// linearly independent set of active rows; `lambda` (size m) receives the multipliers, zero off the
+  /// working set. `tol` is relative: active means slack <= tol * max(|d_k|, ||C_k|| ||x||_inf); a face
+  /// minimiser has reduced gradient <= tol * max_i (sum_j |H_ij x_j| + |g_i|); pivots of the reduced
+  /// Hessian below tol * max_i H_ii are zero. `iterations` is incremented once per step or multiplier test.
+  CoreOutcome solve(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g,
+                    const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d, const Scalar& tol,
+                    int max_iterations, Vector& x, std::vector<Index>& working, Vector& lambda, int& iterations) {
+    const Index n = H.rows(), m = C.rows();
+    prepare(n, m);
+    tol_ = tol;
+    hscale_ = Scalar(0);
+    for (Index i = 0; i < n; ++i)
+      if (H(i, i) > hscale_) hscale_ = H(i, i);
+    for (Index k = 0; k < m; ++k) rownorm_(k) = stable_norm(C.row(k));
+    cx_.noalias() = C * x;
+    lambda.setZero(m);
+
+    // initial working set: active, independent rows of the guess
+    init_.assign(working.begin(), working.end());
+    working.clear();
+    qr_.reset(n);
+    std::fill(in_w_.begin(), in_w_.end(), char(0));
+    const Scalar xinf0 = max_abs(x);
+    for (const Index k : init_) {
+      if (k < 0 || k >= m || in_w_[static_cast<std::size_t>(k)]) continue;
+      if (!is_active(d, xinf0, k)) continue;
+      row_ = C.row(k).transpose();
+      if (qr_.append(row_, dependence_tol())) {
+        working.push_back(k);
+        in_w_[static_cast<std::size_t>(k)] = 1;
+      }
+    }
+    factor_valid_ = false;
+    newton_done_ = false;
+
+    for (;;) {
+      if (iterations >= max_iterations) return CoreOutcome::iteration_limit;
+      ++iterations;
+      const Scalar sigma = gradient(H, g, x);
+      const Index t = qr_.size(), k = n - t;
+      if (!factor_valid_) {
+        factor(H);
+        if (fac_.indefinite()) return CoreOutcome::indefinite;
+      }
+      bool face_minimum = true;
+      bool newton = true, significant = false;
+      if (k > 0) {
+        auto Z = qr_.Q().rightCols(k);
+        auto r = r_.head(k);
+        r.noalias() = Z.transpose() * grad_;
+        // a face minimiser needs a small reduced gradient and, unless it is exactly zero, one Newton step
+        // on this face already taken (a refinement that removes the error of the starting point)
+        const Scalar rmax = max_abs(r);
+        if (rmax > tol_ * sigma || (!newton_done_ && rmax > Scalar(0))) {
+          face_minimum = false;
+          r = -r;
+          const Index q = k - fac_.rank();
+          auto e = e_.head(q);
+          fac_.solve(r, u_.head(k), e);
+          p_.noalias() = Z * u_.head(k);
+          bool inconsistent = false;
+          if (q > 0 && max_abs(e) > Scalar(0)) {
+            // slope along the zero-curvature direction, against the gradient scale
+            fac_.null_direction(e, v_.head(k));
+            const Scalar vnorm = stable_norm(v_.head(k));
+            const Scalar slope = vnorm > Scalar(0) ? Scalar(e.squaredNorm() / vnorm) : Scalar(0);
+            inconsistent = slope > tol_ * sigma;
+            significant = slope > sqrt_of(tol_) * sigma;
+          }
+          if (inconsistent) {
+            newton = false;
+            direction_ = p_;  // keep the Newton step in case the direction is not taken
+            p_.noalias() = Z * v_.head(k);
+          } else if (newton_done_ && max_abs(p_) <= tol_ * max_abs(x)) {
+            face_minimum = true;  // ill-conditioned face: steps at rounding level do not help
+          }
+        }
+      }
+
+      Scalar alpha(1);
+      Index block = -1;
+      bool bounded = true;
+      if (!face_minimum) {
+        bounded = ratio_test(C, d, newton, alpha, block);
+        if (!bounded && !significant) {
+          // a slope this small may be rounding in g and H: never conclude unboundedness from it; take the
+          // least-squares Newton step, or, if this face had one already, treat the face as minimised
+          if (newton_done_) {
+            face_minimum = true;
+          } else {
+            p_ = direction_;
+            newton = true;
+            bounded = ratio_test(C, d, newton, alpha, block);
+          }
+        }
+      }
+      if (!face_minimum) {
+        if (!bounded) {
+          direction_ = p_;
+          return CoreOutcome::unbounded;
+        }
+        x.noalias() += alpha * p_;
+        cx_.noalias() = C * x;
+        if (block >= 0) {
+          row_ = C.row(block).transpose();
+          if (!qr_.append(row_, dependence_tol())) return CoreOutcome::numerical_issue;
+          working.push_back(block);
+          in_w_[static_cast<std::size_t>(block)] = 1;
+          factor_valid_ = false;
+          newton_done_ = false;
+        } else {
+          newton_done_ = newton;
+        }
+        continue;
+      }
+
+      // face minimiser: multipliers of the working rows
+      qr_.coefficients(grad_, lw_);
+      Scalar sigma_l = sigma;
+      for (Index i = 0; i < t; ++i) {
+        const Scalar s = abs_of(Scalar(lw_(i))) * rownorm_(working[static_cast<std::size_t>(i)]);
+        if (s > sigma_l) sigma_l = s;
+      }
+      Index drop = -1;
+      Scalar worst = -tol_ * sigma_l;
+      for (Index i = 0; i < t; ++i) {
+        const Scalar s = lw_(i) * rownorm_(working[static_cast<std::size_t>(i)]);
+        if (s < worst) {
+          worst = s;
+          drop = i;
+        }
+      }
+      if (drop < 0) {
+        for (Index i = 0; i < t; ++i)
+          lambda(working[static_cast<std::size_t>(i)]) = lw_(i) > Scalar(0) ? Scalar(lw_(i)) : Scalar(0);
+        return CoreOutcome::optimal;
+      }
+      // degenerate if an active row is outside the working set
+      active_.clear();
+      const Scalar xinf = max_abs(x);
+      for (Index c = 0; c < m; ++c)
+        if (!in_w_[static_cast<std::size_t>(c)] && is_active(d, xinf, c)) active_.push_back(c);
+      if (active_.empty()) {
+        const Index row = working[static_cast<std::size_t>(drop)];
+        qr_.remove(drop);
+        working.erase(working.begin() + drop);
+        in_w_[static_cast<std::size_t>(row)] = 0;
+        factor_valid_ = false;
+        newton_done_ = false;
+        continue;
+      }
+      const CoreOutcome escape = resolve_degenerate(H, C, d, x, working, lambda, sigma_l);
+      if (escape != CoreOutcome::stepped) return escape;
+    }
+  }
+
+  /// Unbounded direction (valid after an `unbounded` outcome): C_k p >= 0 on the active rows, g'p < 0.
+  const Vector& direction() const { return direction_; }
+
+  /// Factors the reduced Hessian of H on the current working set (after solve() returned optimal), so
+  /// that null_space() and reduced() describe the final face.
+  void refactor(const Eigen::Ref<const Matrix>& H) {
+    if (!factor_valid_) factor(H);
+  }
+  /// Least-squares coefficients of v on the working rows (in working-set order) into out(0..t-1).
+  void working_coefficients(const Eigen::Ref<const Vector>& v, Vector& out) const { qr_.coefficients(v, out); }
+  /// Orthonormal basis Z of the directions that keep the working rows active.
+  auto null_space() const { return qr_.Q().rightCols(qr_.rows() - qr_.size()); }
+  PsdFactor<Scalar>& reduced() { return fac_; }
+  const ColumnQR<Scalar>& working_qr() const { return qr_; }
+
+ private:
+  void prepare(Index n, Index m) {
+    if (grad_.size() != n) {
+      for (Vector* v : {&grad_, &absgrad_, &p_, &row_, &direction_, &r_, &u_, &e_, &v_, &lw_}) v->resize(n);
+      hz_.resize(n, n);
+      m_.resize(n, n);
+    }
+    if (cx_.size() != m) {
+      cx_.resize(m);
+      cp_.resize(m);
+      rownorm_.resize(m);
+      z_.resize(m);
+    }
+    if (e_full_.rows() != n || e_full_.cols() != m) e_full_.resize(n, m);
+    in_w_.resize(static_cast<std::size_t>(m));
+  }
+
+  Scalar dependence_tol() const { return tol_ / Scalar(2); }
+
+  // Step length along p_ (cp_ = C p_ is computed here): the first row outside the working set that p_
+  // decreases significantly, ties to the smallest index (Bland); a Newton step is capped at 1. Returns
+  // false if nothing bounds the step.
+  bool ratio_test(const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d, bool newton, Scalar& alpha,
+                  Index& block) {
+    cp_.noalias() = C * p_;
+    const Scalar pnorm = stable_norm(p_);
+    alpha = Scalar(1);
+    block = -1;
+    bool bounded = newton;
+    for (Index c = 0; c < C.rows(); ++c) {
+      if (in_w_[static_cast<std::size_t>(c)]) continue;
+      if (!(cp_(c) < -tol_ * rownorm_(c) * pnorm)) continue;
+      Scalar slack = cx_(c) - d(c);
+      if (slack < Scalar(0)) slack = Scalar(0);
+      const Scalar a = slack / (-cp_(c));
+      if (!bounded || a < alpha) {
+        alpha = a;
+        block = c;
+        bounded = true;
+      }
+    }
+    return bounded;
+  }
+
+  // slack <= tol * max(|d_k|, ||C_k|| ||x||_inf): rounding-level components of x do not count
+  bool is_active(const Eigen::Ref<const Vector>& d, const Scalar& xinf, Index k) const {
+    const Scalar slack = cx_(k) - d(k);
+    if (slack <= Scalar(0)) return true;
+    Scalar scale = abs_of(Scalar(d(k)));
+    const Scalar terms = rownorm_(k) * xinf;
+    if (terms > scale) scale = terms;
+    return slack <= tol_ * scale;
+  }
+
+  // grad = H x + g; returns the gradient scale max_i (sum_j |H_ij x_j| + |g_i|)
+  Scalar gradient(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g, const Vector& x) {
+    const Index n = x.size();
+    grad_ = g;
+    for (Index i = 0; i < n; ++i) absgrad_(i) = abs_of(Scalar(g(i)));
+    for (Index j = 0; j < n; ++j) {
+      const Scalar xj = x(j);
+      if (xj == Scalar(0)) continue;
+      for (Index i = 0; i < n; ++i) {
+        const Scalar h = H(i, j) * xj;
+        grad_(i) += h;
+        absgrad_(i) += abs_of(h);
+      }
+    }
+    return max_abs(absgrad_);
+  }
+
+  void factor(const Eigen::Ref<const Matrix>& H) {
+    const Index n = qr_.rows(), k = n - qr_.size();
+    auto Z = qr_.Q().rightCols(k);
+    hz_.leftCols(k).noalias() = H * Z;
+    m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
+    fac_.compute(m_.topLeftCorner(k, k), tol_ * hscale_, sqrt_of(tol_) * hscale_);
+    factor_valid_ = true;
+  }
+
+  // At a degenerate face minimiser: NNLS over all active rows. Returns optimal (multipliers set),
+  // unbounded, numerical_issue, or stepped (moved along a feasible descent direction: continue).
+  CoreOutcome resolve_degenerate(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Matrix>& C,
+                                 const Eigen::Ref<const Vector>& d, Vector& x, std::vector<Index>& working,
+                                 Vector& lambda, const Scalar& sigma) {
+    const Index n = x.size(), m = C.rows();
+    rows_.assign(working.begin(), working.end());
+    rows_.insert(rows_.end(), active_.begin(), active_.end());
+    const Index a = static_cast<Index>(rows_.size());
+    for (Index i = 0; i < a; ++i) e_full_.col(i) = C.row(rows_[static_cast<std::size_t>(i)]).transpose();
+    if (!nnls_.solve(e_full_.leftCols(a), grad_, tol_, z_.head(a))) return CoreOutcome::numerical_issue;
+    // p = C_A' z - grad
+    p_ = -grad_;
+    p_.noalias() += e_full_.leftCols(a) * z_.head(a);
+    Scalar sigma_z = sigma;
+    for (Index i = 0; i < a; ++i) {
+      const Scalar s = z_(i) * rownorm_(rows_[static_cast<std::size_t>(i)]);
+      if (s > sigma_z) sigma_z = s;
+    }
+    const auto& passive = nnls_.passive();
+    working.clear();
+    std::fill(in_w_.begin(), in_w_.end(), char(0));
+    qr_.reset(n);
+    for (const Index i : passive) {
+      const Index row = rows_[static_cast<std::size_t>(i)];
+      row_ = C.row(row).transpose();
+      if (qr_.append(row_, dependence_tol())) {
+        working.push_back(row);
+        in_w_[static_cast<std::size_t>(row)] = 1;
+      }
+    }
+    factor_valid_ = false;
+    newton_done_ = false;
+    if (max_abs(p_) <= tol_ * sigma_z) {
+      lambda.setZero(m);
+      for (Index i = 0; i < a; ++i) {
+        const Index row = rows_[static_cast<std::size_t>(i)];
+        if (z_(i) > Scalar(0)) lambda(row) += z_(i);
+      }
+      return CoreOutcome::optimal;
+    }
+    // feasible descent along p: exact line search on the quadratic, ratio test on the other rows
+    const Scalar slope = grad_.dot(p_);
+    if (!(slope < Scalar(0))) return CoreOutcome::numerical_issue;
+    hz_.col(0).noalias() = H * p_;
+    const Scalar curvature = p_.dot(hz_.col(0));
+    bool bounded = curvature > Scalar(0);
+    Scalar alpha = bounded ? Scalar(-slope / curvature) : Scalar(0);
+    Index block = -1;
+    cp_.noalias() = C * p_;
+    const Scalar pnorm = stable_norm(p_);
+    for (Index c = 0; c < m; ++c) {
+      if (in_w_[static_cast<std::size_t>(c)]) continue;
+      if (!(cp_(c) < -tol_ * rownorm_(c) * pnorm)) continue;
+      Scalar slack = cx_(c) - d(c);
+      if (slack < Scalar(0)) slack = Scalar(0);
+      const Scalar step = slack / (-cp_(c));
+      if (!bounded || step < alpha) {
+        alpha = step;
+        block = c;
+        bounded = true;
+      }
+    }
+    if (!bounded) {
+      direction_ = p_;
+      return CoreOutcome::unbounded;
+    }
+    x.noalias() += alpha * p_;
+    cx_.noalias() = C * x;
+    if (block >= 0) {
+      row_ = C.row(block).transpose();
+      if (qr_.append(row_, dependence_tol())) {
+        working.push_back(block);
+        in_w_[static_cast<std::size_t>(block)] = 1;
+      }
+    }
+    return CoreOutcome::stepped;
+  }
+
+  Scalar tol_ = Scalar(0), hscale_ = Scalar(0);
+  bool factor_valid_ = false, newton_done_ = false;
+  ColumnQR<Scalar> qr_;
+  PsdFactor<Scalar> fac_;
+  Nnls<Scalar> nnls_;
+  // every buffer has capacity n or m: changing working-set sizes never reallocate
+  Vector grad_, absgrad_, p_, row_, direction_, cx_, cp_, rownorm_, r_, u_, e_, v_, lw_, z_;
+  Matrix hz_, m_, e_full_;
+  std::vector<char> in_w_;
+  std::vector<Index> init_, active_, rows_;
+};
+
+}  // namespace krelu::detail

@@ -1,0 +1,33 @@
+#pragma once
+/// \file
+/// The tolerances of the exact trainers, all relative to the instance's own scale.
+///
+/// Bounds are evaluated in residual form at a convex subproblem's computed minimiser, so their
+/// rounding error is relative to the bound itself (plus a second-order term in the scale
+/// S = sum c_i y_i^2, since a minimiser's objective error is quadratic in its position error).
+/// The default accepts a gap of relative_gap * loss only: no absolute slack that would let a
+/// loss of 1e-10 pass as optimal when it is 3 times the optimum.
+
+#include <algorithm>
+
+#include "krelu/train/options.hpp"
+#include "krelu/traits.hpp"
+
+namespace krelu::detail {
+
+/// Amount subtracted from a computed subproblem minimum to make it a safe lower bound.
+template <class Scalar>
+Scalar certificate_slack(const Scalar& value, const Scalar& scale) {
+  const Scalar eps = NumericTraits<Scalar>::epsilon();
+  return Scalar(64) * eps * abs_of(value) + Scalar(64) * eps * eps * scale;
+}
+
+/// Largest loss - lower_bound accepted as optimal (same units as loss and scale).
+template <class Scalar>
+Scalar gap_tolerance(const TrainOptions<Scalar>& options, const Scalar& loss, const Scalar& scale) {
+  const Scalar eps = NumericTraits<Scalar>::epsilon();
+  return std::max({Scalar(options.absolute_gap) * scale, Scalar(options.relative_gap) * loss,
+                   Scalar(256) * eps * eps * scale});
+}
+
+}  // namespace krelu::detail
