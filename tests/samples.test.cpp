@@ -101,7 +101,7 @@ TEMPLATE_TEST_CASE("SampleSetBuilder builds the same set as the constructor", ""
   krelu::SampleSetBuilder<double, TestType> b(2);
   b.add({{0, 1.0}}, 1.0, 1.0);
   b.add(Eigen::Vector2d(0, 2), 2.0, 2.0);
-  b.add({{1, 1.0}, {0, 1.0}}, 3.0, 3.0);
+  b.add({{1, 0.25}, {0, 1.0}, {1, 0.75}}, 3.0, 3.0);  // unsorted, repeated coordinate summed
   auto s = std::move(b).build();
   CHECK(Eigen::MatrixXd(s.inputs()) == small_inputs());
   CHECK(s.weights() == Eigen::Vector3d(1, 2, 3));

@@ -3,6 +3,7 @@
 /// SampleSetBuilder: assembles a SampleSet row by row in O(nonzeros), for readers and reductions
 /// that emit millions of samples.
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -70,8 +71,34 @@ class SampleSetBuilder {
     const Index m = size();
     typename Set::InputMatrix x;
     if constexpr (Set::is_sparse) {
+      // Rows arrive in order, so the compressed row-major arrays are filled directly (Eigen's
+      // setFromTriplets goes through a transposed temporary: 2-3x the time and memory).
+      using StorageIndex = typename Set::SparseMatrix::StorageIndex;
+      std::size_t out = 0;
+      std::vector<StorageIndex> outer(static_cast<std::size_t>(m) + 1, 0);
+      for (std::size_t b = 0; b < entries_.size();) {
+        std::size_t e = b;
+        while (e < entries_.size() && entries_[e].row() == entries_[b].row()) ++e;
+        std::sort(entries_.begin() + static_cast<std::ptrdiff_t>(b), entries_.begin() + static_cast<std::ptrdiff_t>(e),
+                  [](const auto& p, const auto& q) { return p.col() < q.col(); });
+        for (std::size_t t = b; t < e; ++t) {  // merge repeated coordinates, compacting in place
+          if (out > 0 && entries_[out - 1].row() == entries_[t].row() && entries_[out - 1].col() == entries_[t].col())
+            entries_[out - 1] = Eigen::Triplet<Scalar>(entries_[t].row(), entries_[t].col(), entries_[out - 1].value() + entries_[t].value());
+          else
+            entries_[out++] = entries_[t];
+        }
+        b = e;
+      }
+      entries_.resize(out);
+      for (const auto& t : entries_) ++outer[static_cast<std::size_t>(t.row()) + 1];
+      for (std::size_t i = 0; i < static_cast<std::size_t>(m); ++i) outer[i + 1] += outer[i];
       x.resize(m, dim_);
-      x.setFromTriplets(entries_.begin(), entries_.end());
+      x.resizeNonZeros(static_cast<Index>(out));
+      std::copy(outer.begin(), outer.end(), x.outerIndexPtr());
+      for (std::size_t t = 0; t < out; ++t) {
+        x.innerIndexPtr()[t] = static_cast<StorageIndex>(entries_[t].col());
+        x.valuePtr()[t] = entries_[t].value();
+      }
     } else {
       x = Set::DenseMatrix::Zero(m, dim_);
       for (const auto& t : entries_) x(t.row(), t.col()) += t.value();
