@@ -2,11 +2,6 @@
 // samples against their definition, the completeness witness against the proof's formula in
 // double, long double and 50-digit arithmetic, the decoder, and the soundness chain as a lower
 // bound on the loss of arbitrary weight vectors in the ball.
-// GCC 12 reports a false -Wuse-after-free inside Eigen's aligned_free when Network<long double>::evaluate
-// is inlined here (Eigen 3.4 handmade aligned allocation); the code is correct.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wuse-after-free"
-#endif
 #include <catch2/catch.hpp>
 #include <krelu/krelu.hpp>
 #include <krelu/problems/graph.hpp>

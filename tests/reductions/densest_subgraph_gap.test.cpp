@@ -3,11 +3,6 @@
 // closed forms in 50-digit arithmetic and real instances with 2 * 10^5 (d = 1) and, behind [.slow],
 // 1.6 * 10^6 (d = 3) vertices, where the witness is below OPT + epsilon and every network below
 // that threshold decodes to a dense set.
-// GCC 12 reports a false -Wuse-after-free inside Eigen's aligned_free when Network<long double>::evaluate
-// is inlined here (Eigen 3.4 handmade aligned allocation); the code is correct.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wuse-after-free"
-#endif
 #include <catch2/catch.hpp>
 #include <krelu/krelu.hpp>
 #include <krelu/problems/graph.hpp>

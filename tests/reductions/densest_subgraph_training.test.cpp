@@ -3,11 +3,6 @@
 // labels of order 1 and the weights span 1 .. 1e-15, and the trainer does not yet certify these
 // instances (it reports numerical_issue and returns a loss above the witness's). Run it with
 // `test_reductions_densest_subgraph_training "[.][training]"`.
-// GCC 12 reports a false -Wuse-after-free inside Eigen's aligned_free when Network<long double>::evaluate
-// is inlined here (Eigen 3.4 handmade aligned allocation); the code is correct.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic ignored "-Wuse-after-free"
-#endif
 #include <catch2/catch.hpp>
 #include <krelu/krelu.hpp>
 #include <krelu/problems/graph.hpp>

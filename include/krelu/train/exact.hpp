@@ -12,11 +12,14 @@
 /// // r.network, r.loss, r.lower_bound, r.status, r.patterns, r.qps, r.seconds
 /// \endcode
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "krelu/sample_container.hpp"
 #include "krelu/train/branch_and_bound.hpp"
 #include "krelu/train/enumerate.hpp"
+#include "krelu/train/local_search.hpp"
 #include "krelu/train/options.hpp"
 #include "krelu/train/result.hpp"
 
@@ -31,8 +34,23 @@ TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scala
   switch (options.method) {
     case Method::enumerate:
       return train_enumerate(samples, options);
-    case Method::branch_and_bound:
-      return train_branch_and_bound(samples, options);
+    case Method::branch_and_bound: {
+      // Multi-start local search gives the search a good first incumbent (fewer nodes to prune).
+      std::vector<Network<Scalar>> incumbents;
+      double local_seconds = 0;
+      if (options.incumbent_restarts > 0) {
+        auto lo = options;
+        lo.time_limit_seconds = std::min(options.time_limit_seconds / 4, 10.0);
+        const auto found = local_search(samples, lo, options.incumbent_restarts);
+        incumbents.push_back(found.network);
+        local_seconds = found.seconds;
+      }
+      auto remaining = options;
+      remaining.time_limit_seconds = std::max(options.time_limit_seconds - local_seconds, 1e-6);
+      auto result = train_branch_and_bound(samples, remaining, incumbents);
+      result.seconds += local_seconds;
+      return result;
+    }
   }
   throw std::invalid_argument("train_exact: unknown TrainOptions.method");
 }

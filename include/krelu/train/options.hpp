@@ -98,6 +98,7 @@ struct TrainOptions {
   double absolute_gap = 0;
   int threads = 0;                        ///< 0: hardware concurrency
   std::uint64_t seed = 0;                 ///< for any randomised step (local search starts)
+  int incumbent_restarts = 8;             ///< branch_and_bound: local-search starts for the first incumbent (0: none)
   std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
   double progress_interval_seconds = 0.25;
   std::function<bool()> cancel;           ///< polled during the search; returning true stops it
@@ -117,6 +118,7 @@ struct TrainOptions {
     if (node_limit == 0) throw std::invalid_argument("TrainOptions.node_limit must be >= 1");
     if (!(relative_gap >= 0) || !(absolute_gap >= 0) || !std::isfinite(relative_gap) || !std::isfinite(absolute_gap))
       throw std::invalid_argument("TrainOptions.relative_gap and absolute_gap must be finite and >= 0");
+    if (incumbent_restarts < 0) throw std::invalid_argument("TrainOptions.incumbent_restarts must be >= 0");
     if (threads < 0) throw std::invalid_argument("TrainOptions.threads must be >= 0 (0 = all cores)");
     if (!(progress_interval_seconds >= 0))
       throw std::invalid_argument("TrainOptions.progress_interval_seconds must be >= 0");
