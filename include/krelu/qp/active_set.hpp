@@ -93,7 +93,8 @@ class ActiveSetCore {
         // a face minimiser needs a small reduced gradient and, unless it is exactly zero, one Newton step
         // on this face already taken (a refinement that removes the error of the starting point)
         const Scalar rmax = max_abs(r);
-        if (rmax > tol_ * sigma || (!newton_done_ && rmax > Scalar(0))) {
+        const bool tiny = sigma * tol_ < std::numeric_limits<Scalar>::min();  // all in the rounding noise
+        if ((!tiny && rmax > tol_ * sigma) || (!newton_done_ && rmax > Scalar(0))) {
           face_minimum = false;
           r = -r;
           const Index q = k - fac_.rank();
@@ -113,7 +114,7 @@ class ActiveSetCore {
             newton = false;
             direction_ = p_;  // keep the Newton step in case the direction is not taken
             p_.noalias() = Z * v_.head(k);
-          } else if (newton_done_ && max_abs(p_) <= tol_ * max_abs(x)) {
+          } else if (newton_done_ && negligible(max_abs(p_), max_abs(x))) {
             face_minimum = true;  // ill-conditioned face: steps at rounding level do not help
           }
         }
@@ -255,6 +256,14 @@ class ActiveSetCore {
     return bounded;
   }
 
+  // value <= tol * scale, or the scale so small that tol * scale is below the normal range (then rounding
+  // dominates everything, e.g. x at the level of subnormal numbers)
+  bool negligible(const Scalar& value, const Scalar& scale) const {
+    if (value == Scalar(0)) return true;
+    if (scale * tol_ < std::numeric_limits<Scalar>::min()) return value <= std::numeric_limits<Scalar>::min();
+    return value <= tol_ * scale;
+  }
+
   // slack <= tol * max(|d_k|, ||C_k|| ||x||_inf): rounding-level components of x do not count
   bool is_active(const Eigen::Ref<const Vector>& d, const Scalar& xinf, Index k) const {
     const Scalar slack = cx_(k) - d(k);
@@ -324,7 +333,7 @@ class ActiveSetCore {
     }
     factor_valid_ = false;
     newton_done_ = false;
-    if (max_abs(p_) <= tol_ * sigma_z) {
+    if (negligible(max_abs(p_), sigma_z)) {
       lambda.setZero(m);
       for (Index i = 0; i < a; ++i) {
         const Index row = rows_[static_cast<std::size_t>(i)];

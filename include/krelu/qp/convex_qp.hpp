@@ -359,7 +359,7 @@ class ConvexQp {
     Hmu_ = Hs_;
     for (std::size_t b = 0; b < balls_.size(); ++b)
       for (Index i = balls_[b].start; i < balls_[b].start + balls_[b].length; ++i)
-        Hmu_(i, i) += mu(static_cast<Index>(b));
+        Hmu_(i, i) += mu(static_cast<Index>(b)) + eps_(static_cast<Index>(b));
     return core_.solve(Hmu_, g, C, d, options_.tolerance, max_iterations_, x_, working_, lambda_, iterations_);
   }
 
@@ -390,11 +390,15 @@ class ConvexQp {
     return merit;
   }
 
+  // The ball iteration: exact first; if it fails (several balls whose blocks the minimisers do not fix can
+  // leave the dual without ascent directions at mu_b = 0), again with the tie-break
+  // epsilon_b = tolerance * sigma / radius_b added to every ball's multiplier, which makes each x_b unique
+  // and the dual smooth; its solution is a KKT point of the original problem to the tolerance (residual
+  // epsilon_b ||x_b|| on the inactive balls, the active ones absorb epsilon_b into mu_b).
   QpStatus solve_balls(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
                        const Eigen::Ref<const Vector>& d) {
     const Index n = Hs_.rows(), nb = static_cast<Index>(balls_.size());
-    const Scalar tol = options_.tolerance;
-    for (Vector* v : {&norms_, &phi_, &phi_trial_, &mu_trial_, &delta_, &ascent_, &gtheta_, &gtheta_trial_})
+    for (Vector* v : {&norms_, &phi_, &phi_trial_, &mu_trial_, &delta_, &ascent_, &gtheta_, &gtheta_trial_, &eps_})
       v->resize(nb);
     Scalar hscale(0), rmax(0);
     for (Index i = 0; i < n; ++i)
@@ -404,6 +408,28 @@ class ConvexQp {
     sigma_ = detail::max_abs(g);
     if (hscale * rmax > sigma_) sigma_ = hscale * rmax;
     if (!(sigma_ > Scalar(0))) sigma_ = Scalar(1);
+    eps_.setZero();
+    x_start_ = x_;
+    start_working_.assign(working_.begin(), working_.end());
+    const QpStatus exact = solve_balls_pass(g, C, d);
+    if (exact == QpStatus::optimal || exact == QpStatus::infeasible || exact == QpStatus::unbounded) return exact;
+    for (Index b = 0; b < nb; ++b) eps_(b) = options_.tolerance * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
+    x_ = x_start_;
+    working_.assign(start_working_.begin(), start_working_.end());
+    mu_.setZero();
+    max_iterations_ += max_iterations_;
+    const QpStatus tie_broken = solve_balls_pass(g, C, d);
+    for (Index b = 0; b < nb; ++b)
+      if (mu_(b) > Scalar(0)) mu_(b) += eps_(b);
+    eps_.setZero();
+    return tie_broken;
+  }
+
+  QpStatus solve_balls_pass(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
+                            const Eigen::Ref<const Vector>& d) {
+    const Index nb = static_cast<Index>(balls_.size());
+    const Scalar tol = options_.tolerance;
+    const bool tie_break = eps_.size() > 0 && eps_(0) > Scalar(0);
 
     // first inner solve; an unbounded inner problem needs positive multipliers on the balls it escapes in
     detail::CoreOutcome outcome = inner(mu_, g, C, d);
@@ -415,17 +441,25 @@ class ConvexQp {
     Scalar theta(0);
     Scalar merit = evaluate(mu_, g, phi_, theta, gtheta_);
     bool second_stage_tried = false;
+    int rescues = 0, second_stages = 0;
+    previous_working_.clear();
     const int max_outer = static_cast<int>(100 + 20 * nb);
     for (int outer = 0; outer < max_outer; ++outer) {
       if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
-      if (!second_stage_tried && zero_multiplier_violated()) {
+      if (!tie_break && !second_stage_tried && second_stages < 2 && zero_multiplier_violated()) {
         second_stage_tried = true;
+        ++second_stages;
         if (second_stage(g, C, d)) {
           merit = evaluate(mu_, g, phi_, theta, gtheta_);
           if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
         }
       }
-      const int kind = newton_directions();
+      // A violated ball whose multiplier dominates the objective by 1 / tolerance: the inner solutions
+      // minimise ||x_b|| already, so the balls cannot be met (exactly checked for this ball alone).
+      for (Index b = 0; b < nb; ++b)
+        if (phi_(b) < -tol && mu_(b) * balls_[static_cast<std::size_t>(b)].radius > sigma_ / tol)
+          return QpStatus::infeasible;
+      const int kind = newton_directions(C, d);
       if (kind == kInfeasible) return QpStatus::infeasible;
       if (kind == kMoved) {
         outcome = inner(mu_, g, C, d);
@@ -439,19 +473,54 @@ class ConvexQp {
       // decrease of the complementarity residual. Every trial starts from the current inner solution.
       x_saved_ = x_;
       working_saved_.assign(working_.begin(), working_.end());
-      const bool local = detail::max_abs(phi_) <= Scalar(1e-3);
       bool accepted = false;
-      for (int which = 0; which < 2 && !accepted; ++which) {
-        const Vector& direction = which == 0 ? delta_ : ascent_;
+      if (detail::max_abs(phi_) <= Scalar(1e-2) && !previous_working_.empty() &&
+          !std::is_permutation(previous_working_.begin(), previous_working_.end(), working_.begin(), working_.end())) {
+        // the last step changed the inner face: try the face of both working sets
+        union_.assign(working_.begin(), working_.end());
+        for (const Index k : previous_working_)
+          if (std::find(union_.begin(), union_.end(), k) == union_.end()) union_.push_back(k);
+        if (face_newton(union_, g, C, d)) {
+          outcome = inner(mu_trial_, g, C, d);
+          if (outcome != detail::CoreOutcome::optimal && outcome != detail::CoreOutcome::unbounded) return map(outcome);
+          Scalar theta_trial(0);
+          const Scalar trial = outcome == detail::CoreOutcome::optimal
+                                   ? evaluate(mu_trial_, g, phi_trial_, theta_trial, gtheta_trial_)
+                                   : NumericTraits<Scalar>::infinity();
+          if (trial <= (Scalar(1) - Scalar(1e-4)) * merit) {
+            accepted = true;
+            mu_ = mu_trial_;
+            phi_ = phi_trial_;
+            gtheta_ = gtheta_trial_;
+            theta = theta_trial;
+            merit = trial;
+          } else {
+            x_ = x_saved_;
+            working_.assign(working_saved_.begin(), working_saved_.end());
+          }
+        }
+        if (!accepted) evaluate(mu_, g, phi_, theta, gtheta_);  // restore norms_
+      }
+      previous_working_.assign(working_saved_.begin(), working_saved_.end());
+      // attempt 0, close to the solution: Newton with a decrease of the residual (fast local convergence, also
+      // across kinks of the dual where a weakly active row changes the inner face); attempts 1 and 2: Newton,
+      // then the dual Newton direction, with Armijo ascent on theta (global convergence)
+      const bool local = detail::max_abs(phi_) <= Scalar(1e-2);
+      for (int attempt = local ? 0 : 1; attempt < 3 && !accepted; ++attempt) {
+        const Vector& direction = attempt < 2 ? delta_ : ascent_;
         Scalar slope(0);  // derivative of theta along the projected arc at t = 0+
         for (Index b = 0; b < nb; ++b)
           if (mu_(b) > Scalar(0) || direction(b) > Scalar(0)) slope += gtheta_(b) * direction(b);
-        if (!(slope > Scalar(0)) && !local) continue;
+        if (attempt > 0 && !(slope > Scalar(0))) continue;
         Scalar t(1);
         for (int search = 0; search < 30 && !accepted; ++search, t /= Scalar(2)) {
           Scalar gain(0);
           for (Index b = 0; b < nb; ++b) {
-            const Scalar v = mu_(b) + t * direction(b);
+            // beyond sigma / (tol radius_b) the ball term dominates the objective: cap there (the
+            // infeasibility test above decides at the cap)
+            const Scalar cap = sigma_ / (tol * balls_[static_cast<std::size_t>(b)].radius);
+            Scalar v = mu_(b) + t * direction(b);
+            if (v > cap) v = cap * (Scalar(1) + tol);
             mu_trial_(b) = v > Scalar(0) ? v : Scalar(0);
             gain += gtheta_(b) * (mu_trial_(b) - mu_(b));
           }
@@ -462,8 +531,9 @@ class ConvexQp {
           if (outcome != detail::CoreOutcome::optimal) return map(outcome);
           Scalar theta_trial(0);
           const Scalar trial = evaluate(mu_trial_, g, phi_trial_, theta_trial, gtheta_trial_);
-          const bool ascent = gain > Scalar(0) && theta_trial >= theta + Scalar(1e-4) * gain;
-          if (ascent || (local && trial <= merit / Scalar(4))) {
+          const bool ok = attempt == 0 ? trial <= (Scalar(1) - Scalar(1e-4) * t) * merit
+                                       : gain > Scalar(0) && theta_trial >= theta + Scalar(1e-4) * gain;
+          if (ok) {
             accepted = true;
             mu_ = mu_trial_;
             phi_ = phi_trial_;
@@ -471,6 +541,27 @@ class ConvexQp {
             theta = theta_trial;
             merit = trial;
           }
+        }
+      }
+      if (!accepted && !tie_break && rescues < 3) {
+        // No ascent from this supergradient: at mu_b = 0 the dual is not differentiable when the inner
+        // minimisers differ on ball b. Make every zero multiplier slightly positive (unique x_b, a
+        // differentiable dual) and go on; the iteration returns them to zero where they belong.
+        bool probed = false;
+        for (Index b = 0; b < nb; ++b)
+          if (!(mu_(b) > Scalar(0))) {
+            mu_(b) = sqrt_of(tol) * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
+            probed = true;
+          }
+        if (probed) {
+          ++rescues;
+          x_ = x_saved_;
+          working_.assign(working_saved_.begin(), working_saved_.end());
+          outcome = inner(mu_, g, C, d);
+          if (outcome != detail::CoreOutcome::optimal) return map(outcome);
+          merit = evaluate(mu_, g, phi_, theta, gtheta_);
+          second_stage_tried = false;
+          continue;
         }
       }
       if (!accepted) {
@@ -557,6 +648,9 @@ class ConvexQp {
     d2_.segment(m, r).noalias() = F_ * x_;
     d2_.tail(r) = -d2_.segment(m, r);
     if (!stage2_) stage2_ = std::make_unique<ConvexQp<Scalar>>(options_);
+    QpOptions<Scalar> nested = options_;
+    nested.max_iterations = static_cast<int>(20 * (n + m) + 200);
+    stage2_->options_ = nested;
     stage2_->warm_start_point(x_);
     stage2_->compute(H2_, g2_, C2_, d2_, balls2_);
     iterations_ += stage2_->iterations();
@@ -574,7 +668,7 @@ class ConvexQp {
   // G_FF ascent_F = grad theta_F on the free set F. A ball whose block the face pins (x_b cannot move) is
   // handled exactly instead: mu_b moves to the next breakpoint of the parametric multipliers (kMoved), or, if
   // it must grow and no breakpoint exists, the problem is infeasible.
-  int newton_directions() {
+  int newton_directions(const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d) {
     const Index n = Hs_.rows(), nb = static_cast<Index>(balls_.size());
     const Scalar tol = options_.tolerance;
     core_.refactor(Hmu_);
@@ -601,13 +695,13 @@ class ConvexQp {
       if (s && detail::stable_norm(Y_.col(b)) <= tol * norms_(b)) {
         const bool grow = ball.radius < norms_(b);
         if (!grow && !(mu_(b) > Scalar(0))) continue;
-        return parametric_move(b, grow, n);
+        return parametric_move(b, grow, n, C, d);
       }
     }
     // A violated ball at mu_b = 0 on a face with zero-curvature directions: x_b(mu) is not differentiable at
     // mu_b = 0 (it jumps to the limit of mu_b -> 0+), so probe a small positive mu_b first; from there the
     // secular function 1/||x_b(mu)|| is nearly linear in mu and Newton converges.
-    if (fac.rank() < k) {
+    if (fac.rank() < k && !(eps_(0) > Scalar(0))) {
       bool probed = false;
       for (Index b = 0; b < nb; ++b) {
         if (!in_s_[static_cast<std::size_t>(b)] || mu_(b) > Scalar(0)) continue;
@@ -619,19 +713,7 @@ class ConvexQp {
     G_.resize(nb, nb);
     for (Index b = 0; b < nb; ++b)
       for (Index c = 0; c < nb; ++c) G_(b, c) = Y_.col(b).dot(MY_.col(c));
-    // semismooth Newton: sum_{c in S} G_bc delta_c = -n_b^3 F_b + sum_{c not in S} G_bc mu_c on S,
-    // F_b = 1/n_b - 1/radius_b; delta_c = -mu_c off S
-    s_index_.clear();
-    for (Index b = 0; b < nb; ++b)
-      if (in_s_[static_cast<std::size_t>(b)]) s_index_.push_back(b);
-    for (Index b = 0; b < nb; ++b) delta_(b) = -mu_(b);
-    reduced_solve(s_index_, [&](Index b) {
-      const Scalar nbv = norms_(b);
-      Scalar r = -nbv * nbv * (Scalar(1) - nbv / balls_[static_cast<std::size_t>(b)].radius);
-      for (Index c = 0; c < nb; ++c)
-        if (!in_s_[static_cast<std::size_t>(c)]) r += G_(b, c) * mu_(c);
-      return r;
-    }, delta_);
+    semismooth_step(mu_, delta_);
     // projected Newton on the dual: free set mu_b > 0 or grad theta_b > 0
     s_index_.clear();
     for (Index b = 0; b < nb; ++b) {
@@ -642,8 +724,114 @@ class ConvexQp {
     return kNewton;
   }
 
-  // Solves G_II z = rhs_I on the index set I (minimum norm, positive semidefinite G) into out(I); a
-  // coordinate whose equation is inconsistent falls back to the diagonal step rhs_b / G_bb.
+  // Semismooth Newton step for phi(mu) = 0 from G_ and norms_ at mu: on S = {b : mu_b radius_b / sigma >
+  // radius_b / ||x_b|| - 1} solve sum_{c in S} G_bc delta_c = -n_b^3 F_b + sum_{c not in S} G_bc mu_c with
+  // F_b = 1/n_b - 1/radius_b (Newton on the secular equation), and delta_c = -mu_c off S.
+  void semismooth_step(const Vector& mu, Vector& delta) {
+    const Index nb = static_cast<Index>(balls_.size());
+    in_s_.assign(static_cast<std::size_t>(nb), 0);
+    s_index_.clear();
+    for (Index b = 0; b < nb; ++b) {
+      const auto& ball = balls_[static_cast<std::size_t>(b)];
+      if (norms_(b) > Scalar(0) && ball.radius / norms_(b) - Scalar(1) < mu(b) * ball.radius / sigma_) {
+        in_s_[static_cast<std::size_t>(b)] = 1;
+        s_index_.push_back(b);
+      }
+    }
+    for (Index b = 0; b < nb; ++b) delta(b) = -mu(b);
+    reduced_solve(s_index_, [&](Index b) {
+      const Scalar nbv = norms_(b);
+      Scalar r = -nbv * nbv * (Scalar(1) - nbv / balls_[static_cast<std::size_t>(b)].radius);
+      for (Index c = 0; c < nb; ++c)
+        if (!in_s_[static_cast<std::size_t>(c)]) r += G_(b, c) * mu(c);
+      return r;
+    }, delta);
+  }
+
+  // Newton on the secular equations with the inner problem restricted to the affine face {C_W x = d_W} of
+  // the given rows (the union of two consecutive working sets): smooth in mu, so it converges quadratically
+  // where the dual has a kink (a row active on one side, inactive on the other, weakly active at the
+  // solution) and the unrestricted iteration would zig-zag. On success mu_trial_ holds the face's multipliers
+  // (to be verified by a full inner solve).
+  bool face_newton(const std::vector<Index>& rows, const Eigen::Ref<const Vector>& g,
+                   const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d) {
+    const Index n = Hs_.rows(), nb = static_cast<Index>(balls_.size());
+    const Scalar tol = options_.tolerance;
+    face_qr_.reset(n);
+    frow_.resize(n);
+    dface_.resize(n);
+    Index t = 0;
+    for (const Index k : rows) {
+      frow_ = C.row(k).transpose();
+      if (face_qr_.append(frow_, tol / Scalar(2))) dface_(t++) = d(k);
+    }
+    // minimum-norm point of the face: x_p = Y R^{-T} d_W
+    const auto& R = face_qr_.R();
+    for (Index i = 0; i < t; ++i) {
+      Scalar v = dface_(i);
+      for (Index l = 0; l < i; ++l) v -= R(l, i) * dface_(l);
+      dface_(i) = v / R(i, i);
+    }
+    xp_.noalias() = face_qr_.Q().leftCols(t) * dface_.head(t);
+    const Index k = n - t;
+    if (k == 0) return false;
+    const auto Z = face_qr_.Q().rightCols(k);
+    Scalar hscale(0);
+    for (Index i = 0; i < n; ++i)
+      if (Hs_(i, i) > hscale) hscale = Hs_(i, i);
+    mu_trial_ = mu_;
+    fz_.resize(k);
+    fu_.resize(k);
+    Y_.resize(k, nb);
+    MY_.resize(k, nb);
+    G_.resize(nb, nb);
+    for (int iteration = 0; iteration < 30; ++iteration) {
+      Hf_ = Hs_;
+      for (std::size_t b = 0; b < balls_.size(); ++b)
+        for (Index i = balls_[b].start; i < balls_[b].start + balls_[b].length; ++i)
+          Hf_(i, i) += mu_trial_(static_cast<Index>(b)) + eps_(static_cast<Index>(b));
+      hzf_.noalias() = Hf_ * Z;
+      mf_.noalias() = Z.transpose() * hzf_;
+      face_fac_.compute(mf_, tol * hscale, NumericTraits<Scalar>::infinity());
+      xf_ = g;
+      xf_.noalias() += Hf_ * xp_;
+      fz_.noalias() = -(Z.transpose() * xf_);
+      fe_.resize(k - face_fac_.rank());
+      face_fac_.solve(fz_, fu_, fe_);
+      if (fe_.size() > 0 && detail::max_abs(fe_) > sqrt_of(tol) * (detail::max_abs(fz_) + Scalar(1))) return false;
+      xf_ = xp_;
+      xf_.noalias() += Z * fu_;
+      Scalar worst(0);
+      for (Index b = 0; b < nb; ++b) {
+        const auto& ball = balls_[static_cast<std::size_t>(b)];
+        norms_(b) = detail::stable_norm(xf_.segment(ball.start, ball.length));
+        const Scalar a = mu_trial_(b) * ball.radius / sigma_;
+        const Scalar f = norms_(b) > Scalar(0) ? Scalar(ball.radius / norms_(b) - Scalar(1)) : a;
+        const Scalar phi = a < f ? a : f;
+        if (abs_of(phi) > worst) worst = abs_of(phi);
+        if (norms_(b) > Scalar(0)) {
+          Y_.col(b).noalias() = Z.middleRows(ball.start, ball.length).transpose() * xf_.segment(ball.start, ball.length);
+        } else {
+          Y_.col(b).setZero();
+        }
+        fe_.resize(k - face_fac_.rank());
+        face_fac_.solve(Y_.col(b), MY_.col(b), fe_);
+      }
+      if (worst <= tol) return true;
+      for (Index b = 0; b < nb; ++b)
+        for (Index c = 0; c < nb; ++c) G_(b, c) = Y_.col(b).dot(MY_.col(c));
+      semismooth_step(mu_trial_, delta_);
+      for (Index b = 0; b < nb; ++b) {
+        const Scalar v = mu_trial_(b) + delta_(b);
+        mu_trial_(b) = v > Scalar(0) ? v : Scalar(0);
+      }
+    }
+    return false;
+  }
+
+  // Solves G_II z = rhs_I on the index set I (minimum norm, G positive semidefinite) into out(I); when the
+  // equations are inconsistent (balls whose norms cannot move independently) each coordinate takes the
+  // diagonal step rhs_b / G_bb instead.
   template <class Rhs>
   void reduced_solve(const std::vector<Index>& index, Rhs rhs_of, Vector& out) {
     const Index ns = static_cast<Index>(index.size());
@@ -669,9 +857,13 @@ class ConvexQp {
   }
 
   // x_b is fixed by the working face: change mu_b alone along the parametric path on which x stays optimal,
-  // lambda(t) = lambda + t rate with rate = coefficients of E_b x on the working rows, up to the first
-  // multiplier that reaches zero (one step past it, so the next inner solve leaves the face).
-  int parametric_move(Index b, bool grow, Index n) {
+  // lambda(t) = lambda + t rate with rate = coefficients of E_b x on the working rows, to just past the first
+  // multiplier that reaches zero, so that the next inner solve leaves the face. When that breakpoint is at
+  // t = 0 (a degenerate face) mu_b is doubled (halved). Growth with no breakpoint means the dual grows without
+  // bound along e_b: the problem is infeasible. Before growing, the ball is checked to be reachable at all:
+  // min ||x_b|| over C x >= d must not exceed radius_b.
+  int parametric_move(Index b, bool grow, Index n, const Eigen::Ref<const Matrix>& C,
+                      const Eigen::Ref<const Vector>& d) {
     const auto& ball = balls_[static_cast<std::size_t>(b)];
     ebx_.setZero(n);
     ebx_.segment(ball.start, ball.length) = x_.segment(ball.start, ball.length);
@@ -692,13 +884,34 @@ class ConvexQp {
     }
     const Scalar nudge = sqrt_of(options_.tolerance);
     if (grow) {
-      if (!found) return kInfeasible;  // the dual grows without bound along e_b
-      mu_(b) += t * (Scalar(1) + nudge) + nudge * sigma_ / ball.radius;
+      if (!found) return kInfeasible;
+      if (!reachable(b, C, d)) return kInfeasible;
+      if (t > Scalar(0)) {
+        mu_(b) += t * (Scalar(1) + nudge);
+      } else {
+        const Scalar floor = sigma_ / ball.radius;
+        mu_(b) = Scalar(2) * mu_(b) > floor ? Scalar(Scalar(2) * mu_(b)) : floor;
+      }
     } else {
-      const Scalar v = found ? Scalar(mu_(b) - t * (Scalar(1) + nudge)) : Scalar(0);
+      const Scalar v = !found ? Scalar(0) : t > Scalar(0) ? Scalar(mu_(b) - t * (Scalar(1) + nudge)) : Scalar(mu_(b) / 2);
       mu_(b) = v > Scalar(0) ? v : Scalar(0);
     }
     return kMoved;
+  }
+
+  // Whether some x with C x >= d has ||x_b|| <= radius_b: min ||x_b||^2 / 2 over the polyhedron, from x_.
+  bool reachable(Index b, const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d) {
+    const auto& ball = balls_[static_cast<std::size_t>(b)];
+    const Index n = Hs_.rows();
+    H2_.setZero(n, n);
+    for (Index i = ball.start; i < ball.start + ball.length; ++i) H2_(i, i) = Scalar(1);
+    g2_.setZero(n);
+    xr_ = x_;
+    wr_.assign(working_.begin(), working_.end());
+    const auto outcome = aux_core_.solve(H2_, g2_, C, d, options_.tolerance, max_iterations_, xr_, wr_, lr_,
+                                         iterations_);
+    if (outcome != detail::CoreOutcome::optimal) return true;  // undecided: keep going
+    return detail::stable_norm(xr_.segment(ball.start, ball.length)) <= ball.radius * (Scalar(1) + options_.tolerance);
   }
 
   QpOptions<Scalar> options_;
@@ -706,10 +919,14 @@ class ConvexQp {
   bool solved_ = false;
   int iterations_ = 0, max_iterations_ = 0;
   Matrix Hs_, Hmu_;
-  Vector x_, lambda_, mu_, hx_, x_saved_;
+  Vector x_, lambda_, mu_, hx_, x_saved_, x_start_, eps_;
   Scalar objective_ = Scalar(0);
   KktResiduals kkt_;
-  std::vector<Index> working_, active_, working_saved_;
+  std::vector<Index> working_, active_, working_saved_, start_working_, previous_working_, union_;
+  detail::ColumnQR<Scalar> face_qr_;
+  detail::PsdFactor<Scalar> face_fac_;
+  Vector frow_, dface_, xp_, xf_, fz_, fu_, fe_;
+  Matrix Hf_, hzf_, mf_;
   std::vector<BallConstraint<Scalar>> balls_;
   std::vector<long> owner_;
   // warm starts
@@ -717,7 +934,9 @@ class ConvexQp {
   Vector hint_point_;
   bool has_hint_active_ = false, has_hint_point_ = false;
   // solvers and their workspace
-  detail::ActiveSetCore<Scalar> core_, p1core_;
+  detail::ActiveSetCore<Scalar> core_, p1core_, aux_core_;
+  Vector xr_, lr_;
+  std::vector<Index> wr_;
   Matrix p1H_, p1C_;
   Vector p1g_, p1d_, p1x_, p1l_;
   std::vector<Index> p1w_;

@@ -41,6 +41,7 @@
 #include "krelu/train/options.hpp"
 #include "krelu/train/pattern_problem.hpp"
 #include "krelu/train/result.hpp"
+#include "krelu/train/robust_solve.hpp"
 #include "krelu/train/sample_groups.hpp"
 #include "krelu/train/tolerance.hpp"
 
@@ -285,15 +286,8 @@ class BranchAndBound {
       } else {
         solver.clear_warm_start();
       }
-      solver.compute(H, g, C, Vector::Zero(rows), balls);
-      ++qps;
-      if (solver.info() != qp::QpStatus::optimal) {  // a warm start can mislead: retry cold once
-        solver.clear_warm_start();
-        solver.compute(H, g, C, Vector::Zero(rows), balls);
-        ++qps;
-      }
-      if (solver.info() != qp::QpStatus::optimal) return ev;
-      const Vector x = solver.solution();
+      Vector x;
+      if (!robust_solve(solver, H, g, C, Vector(Vector::Zero(rows)), balls, qps, x)) return ev;
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
       const Scalar value = relaxation_value(node, cls, x);
@@ -363,10 +357,10 @@ class BranchAndBound {
     std::vector<qp::BallConstraint<Scalar>> balls;
     if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
     solver.warm_start_point(theta);
-    solver.compute(problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls);
-    ++qps;
-    if (solver.info() != qp::QpStatus::optimal) return theta;
-    return solver.solution();
+    Vector x;
+    if (!robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls, qps, x))
+      return theta;
+    return x;
   }
 
   /// Children of a node on group grp: activity vectors respecting the symmetry order.

@@ -19,6 +19,7 @@
 #include "krelu/train/options.hpp"
 #include "krelu/train/pattern_problem.hpp"
 #include "krelu/train/result.hpp"
+#include "krelu/train/robust_solve.hpp"
 #include "krelu/train/tolerance.hpp"
 
 namespace krelu {
@@ -124,7 +125,7 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
 
   Scalar best_error = NumericTraits<Scalar>::infinity();
   Scalar lowest_minimum = NumericTraits<Scalar>::infinity();
-  Vector best_theta;
+  Vector best_theta, theta;
   std::vector<int> best_signs = sign_vectors.front();
   bool all_solved = true, stopped = false;
   std::uint64_t done = 0;
@@ -141,19 +142,18 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
         solver.warm_start(solver.active_set());
       }
       problem.assemble(a, P);
-      solver.compute(problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls);
-      ++result.qps;
       ++done;
-      if (solver.info() != qp::QpStatus::optimal) {
+      if (!detail::robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(),
+                                balls, result.qps, theta)) {
         all_solved = false;
         solver.clear_warm_start();
         continue;
       }
-      const Scalar err = problem.pattern_error(a, P, solver.solution());
+      const Scalar err = problem.pattern_error(a, P, theta);
       if (err < lowest_minimum) lowest_minimum = err;
       if (err < best_error) {
         best_error = err;
-        best_theta = solver.solution();
+        best_theta = theta;
         best_signs = a;
       }
       if ((done & 1023U) == 0) {

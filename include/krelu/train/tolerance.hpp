@@ -27,7 +27,7 @@ template <class Scalar>
 Scalar gap_tolerance(const TrainOptions<Scalar>& options, const Scalar& loss, const Scalar& scale) {
   const Scalar eps = NumericTraits<Scalar>::epsilon();
   return std::max({Scalar(options.absolute_gap) * scale, Scalar(options.relative_gap) * loss,
-                   Scalar(256) * eps * eps * scale});
+                   Scalar(4096) * eps * eps * scale});
 }
 
 }  // namespace krelu::detail
