@@ -7,7 +7,7 @@
 /// opt.units = 2;                            // k
 /// opt.signs = krelu::Signs::free();         // or all_plus(), fixed({+1, -1})
 /// opt.radius = 1.0;                         // the bounded problem (leave unset for unbounded)
-/// opt.method = krelu::Method::enumerate;
+/// opt.method = krelu::Method::branch_and_bound;   // the default; enumerate is Lemma 22 literally
 /// auto r = krelu::train_exact(samples, opt);
 /// // r.network, r.loss, r.lower_bound, r.status, r.patterns, r.qps, r.seconds
 /// \endcode

@@ -86,7 +86,7 @@ struct TrainOptions {
   int units = 1;                          ///< k >= 1
   Signs signs = Signs::free();            ///< free, all_plus or fixed
   std::optional<Scalar> radius;           ///< if set: the bounded problem, ||w_j|| <= radius
-  Method method = Method::enumerate;      ///< the search
+  Method method = Method::branch_and_bound;  ///< the search (enumerate: Lemma 22 literally, the reference)
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   std::uint64_t pattern_limit = std::uint64_t{1} << 24;  ///< enumerate refuses larger counts before starting
   std::uint64_t node_limit = std::numeric_limits<std::uint64_t>::max();  ///< branch_and_bound node budget
