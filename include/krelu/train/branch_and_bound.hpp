@@ -641,12 +641,13 @@ TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOp
   result.status = search.status();
   if (result.status == Status::optimal) {
     const Scalar allowed = detail::gap_tolerance(options, result.loss, detail::label_scale_loss<Scalar>(samples));
-    if (search.numerical_trouble()) {
+    // A node whose relaxation could not be solved keeps its parent's bound and is still branched,
+    // so the bound stays valid; only an open gap withholds the certificate.
+    if (result.gap() > allowed) {
       result.status = Status::numerical_issue;
-      result.message = "some convex relaxations could not be solved; the lower bound may not be certified";
-    } else if (result.gap() > allowed) {
-      result.status = Status::numerical_issue;
-      result.message = "search ended with a gap above the tolerance";
+      result.message = search.numerical_trouble()
+                           ? "some convex relaxations could not be solved and the gap stayed above the tolerance"
+                           : "search ended with a gap above the tolerance";
     }
   } else {
     result.message = std::string("search stopped by ") + to_string(result.status) + "; best network and proven bound returned";
