@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <unistd.h>
+
 #if KRELU_HAVE_BOOST
 #include <boost/multiprecision/cpp_bin_float.hpp>
 namespace iotest {
@@ -176,9 +178,11 @@ bool same_network(const krelu::Network<Scalar>& a, const krelu::Network<Scalar>&
   return true;
 }
 
-/// A fresh path in the tests' scratch directory.
+/// A fresh path in this process's scratch directory. ctest runs every test case as its own process, in
+/// parallel, so a directory shared between processes would let two cases overwrite each other's files.
 inline std::filesystem::path scratch_path(const std::string& file_name) {
-  const std::filesystem::path dir = std::filesystem::path(KRELU_TEST_TMP_DIR) / "io";
+  const std::filesystem::path dir =
+      std::filesystem::path(KRELU_TEST_TMP_DIR) / "io" / ("pid" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto p = dir / file_name;
   std::filesystem::remove(p);
