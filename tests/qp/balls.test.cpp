@@ -34,8 +34,7 @@ void check_balls_feasible(const Problem& p, const Vec& x) {
 struct Counts {
   int active = 0, inactive = 0;
   void add(const Problem& p, const ConvexQp<double>& qp) {
-    for (std::size_t b = 0; b < p.balls.size(); ++b)
-      (qp.ball_multipliers()(Index(b)) > 0 ? active : inactive) += 1;
+    for (std::size_t b = 0; b < p.balls.size(); ++b) (qp.ball_multipliers()(Index(b)) > 0 ? active : inactive) += 1;
   }
 };
 
@@ -163,8 +162,8 @@ TEST_CASE("two variables: no point of a dense grid beats the solution", "[qp][ba
         const double z0 = radius * a / steps, z1 = radius * b / steps;
         if (z0 * z0 + z1 * z1 > radius * radius) continue;
         if (p.C(0, 0) * z0 + p.C(0, 1) * z1 < p.d(0) || p.C(1, 0) * z0 + p.C(1, 1) * z1 < p.d(1)) continue;
-        const double q = 0.5 * (p.H(0, 0) * z0 * z0 + 2 * p.H(0, 1) * z0 * z1 + p.H(1, 1) * z1 * z1) +
-                         p.g(0) * z0 + p.g(1) * z1;
+        const double q =
+            0.5 * (p.H(0, 0) * z0 * z0 + 2 * p.H(0, 1) * z0 * z1 + p.H(1, 1) * z1 * z1) + p.g(0) * z0 + p.g(1) * z1;
         grid_best = std::min(grid_best, q);
       }
     const double scale = objective_scale(p.H, p.g, qp.solution()) + 1e-300;

@@ -76,8 +76,11 @@ inline double independent_kkt(const Problem& p, const Vec& x, const Vec& lambda,
   double worst = 0;
   const double tiny = std::numeric_limits<double>::min();
   worst = std::max(worst, r.cwiseAbs().maxCoeff() / std::max(sscale, tiny));
+  const double dmax = m ? p.d.cwiseAbs().maxCoeff() : 0.0;
   for (Index k = 0; k < m; ++k) {
-    const double row_scale = p.C.row(k).cwiseAbs().sum() * xinf + std::abs(p.d(k));
+    // a zero row (0 >= d_k, e.g. the sum of a row and its opposite) against the largest right-hand side
+    const double row_scale =
+        p.C.row(k).cwiseAbs().sum() == 0 ? dmax : p.C.row(k).cwiseAbs().sum() * xinf + std::abs(p.d(k));
     const double slack = p.C.row(k).dot(x) - p.d(k);
     if (slack < 0) worst = std::max(worst, -slack / std::max(row_scale, tiny));
     const double lscale = std::max(sscale / std::max(p.C.row(k).cwiseAbs().maxCoeff(), tiny), tiny);
@@ -178,8 +181,10 @@ inline bool brute_force(const Problem& p, double& best, Vec& best_x) {
     if (!minimise_on(H, g, a, xl)) continue;
     const Vec x = xl.cast<double>();
     bool feasible = true;
+    const double dmax = m ? p.d.cwiseAbs().maxCoeff() : 0.0;
     for (Index k = 0; k < m && feasible; ++k) {
-      const double scale = p.C.row(k).cwiseAbs().sum() * x.cwiseAbs().maxCoeff() + std::abs(p.d(k)) + 1e-300;
+      const double c1 = p.C.row(k).cwiseAbs().sum();
+      const double scale = (c1 == 0 ? dmax : c1 * x.cwiseAbs().maxCoeff() + std::abs(p.d(k))) + 1e-300;
       if (p.C.row(k).dot(x) - p.d(k) < -1e-9 * scale) feasible = false;
     }
     if (!feasible) continue;
@@ -316,7 +321,8 @@ inline Problem pattern_problem(const Pattern& s) {
     for (Index j = 0; j < k; ++j)
       p.C.row(i * k + j).segment(j * dim, dim) = (2.0 * s.P[std::size_t(i)][std::size_t(j)] - 1.0) * s.X.row(i);
   }
-  p.H = (p.H + p.H.transpose()) / 2;
+  const Mat symmetric = (p.H + p.H.transpose()) / 2;  // not in place: that would alias
+  p.H = symmetric;
   return p;
 }
 

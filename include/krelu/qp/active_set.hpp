@@ -44,32 +44,111 @@ class ActiveSetCore {
   /// working set. `tol` is relative: active means slack <= tol * max(|d_k|, ||C_k|| ||x||_inf); a face
   /// minimiser has reduced gradient <= tol * max_i (sum_j |H_ij x_j| + |g_i|); pivots of the reduced
   /// Hessian below tol * max_i H_ii are zero. `iterations` is incremented once per step or multiplier test.
+  /// The QR factorisation of the final working set is kept: when the next guess is the same set of rows with
+  /// the same (or negated) coefficients, as in the trainer's Gray-code sequences, it is reused.
+  /// The first `equalities` rows of C are equations C_k x = d_k: always in the working set, multipliers of
+  /// either sign (x must satisfy them on entry).
   CoreOutcome solve(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g,
                     const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d, const Scalar& tol,
-                    int max_iterations, Vector& x, std::vector<Index>& working, Vector& lambda, int& iterations) {
+                    int max_iterations, Vector& x, std::vector<Index>& working, Vector& lambda, int& iterations,
+                    Index equalities = 0) {
+    equalities_ = equalities;
+    const CoreOutcome outcome = run(H, g, C, d, tol, max_iterations, x, working, lambda, iterations);
+    // remember the final working rows for the next call
+    const Index n = H.rows(), t = qr_.size();
+    last_working_.assign(working.begin(), working.end());
+    if (last_rows_.rows() < n || last_rows_.cols() != n) last_rows_.resize(n, n);
+    for (Index i = 0; i < t; ++i) last_rows_.row(i) = C.row(working[static_cast<std::size_t>(i)]);
+    return outcome;
+  }
+
+  /// Unbounded direction (valid after an `unbounded` outcome): C_k p >= 0 on the active rows, g'p < 0.
+  const Vector& direction() const { return direction_; }
+
+  /// Factors the reduced Hessian of H on the current working set (after solve() returned optimal), so
+  /// that null_space() and reduced() describe the final face.
+  void refactor(const Eigen::Ref<const Matrix>& H) {
+    if (!factor_valid_) factor(H);
+  }
+  /// Least-squares coefficients of v on the working rows (in working-set order) into out(0..t-1).
+  void working_coefficients(const Eigen::Ref<const Vector>& v, Vector& out) const { qr_.coefficients(v, out); }
+  /// Orthonormal basis Z of the directions that keep the working rows active.
+  auto null_space() const { return qr_.Q().rightCols(qr_.rows() - qr_.size()); }
+  PsdFactor<Scalar>& reduced() { return fac_; }
+  const ColumnQR<Scalar>& working_qr() const { return qr_; }
+
+ private:
+  // Reuses the QR of the previous final working set if the guess is that same set of rows and each row is
+  // unchanged or negated (its column of R changes sign) and active at x.
+  bool reuse_factorisation(const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d, const Vector& x,
+                           std::vector<Index>& working) {
+    const Index n = C.cols(), m = C.rows(), t = static_cast<Index>(last_working_.size());
+    if (t == 0 || equalities_ > 0 || qr_.rows() != n || qr_.size() != t || static_cast<Index>(init_.size()) != t)
+      return false;
+    for (const Index k : init_)
+      if (k < 0 || k >= m) return false;
+    std::fill(in_w_.begin(), in_w_.end(), char(0));
+    for (const Index k : last_working_) {
+      if (k >= m) return false;
+      in_w_[static_cast<std::size_t>(k)] = 1;
+    }
+    for (const Index k : init_)
+      if (!in_w_[static_cast<std::size_t>(k)]) return false;
+    const Scalar xinf = max_abs(x);
+    for (Index i = 0; i < t; ++i) {
+      const Index k = last_working_[static_cast<std::size_t>(i)];
+      if (!is_active(d, xinf, k)) return false;
+      bool same = true, negated = true;
+      for (Index j = 0; j < n && (same || negated); ++j) {
+        same = same && C(k, j) == last_rows_(i, j);
+        negated = negated && C(k, j) == -last_rows_(i, j);
+      }
+      if (!same && !negated) return false;
+      sign_[static_cast<std::size_t>(i)] = same ? 1 : -1;
+    }
+    for (Index i = 0; i < t; ++i)
+      if (sign_[static_cast<std::size_t>(i)] < 0) qr_.negate_column(i);
+    working.assign(last_working_.begin(), last_working_.end());
+    return true;
+  }
+
+  CoreOutcome run(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g,
+                  const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d, const Scalar& tol,
+                  int max_iterations, Vector& x, std::vector<Index>& working, Vector& lambda, int& iterations) {
     const Index n = H.rows(), m = C.rows();
     prepare(n, m);
     tol_ = tol;
     hscale_ = Scalar(0);
     for (Index i = 0; i < n; ++i)
       if (H(i, i) > hscale_) hscale_ = H(i, i);
-    for (Index k = 0; k < m; ++k) rownorm_(k) = stable_norm(C.row(k));
+    for (Index k = 0; k < m; ++k) rownorm_(k) = sqrt_of(Scalar(C.row(k).squaredNorm()));
     cx_.noalias() = C * x;
     lambda.setZero(m);
 
     // initial working set: active, independent rows of the guess
     init_.assign(working.begin(), working.end());
     working.clear();
-    qr_.reset(n);
-    std::fill(in_w_.begin(), in_w_.end(), char(0));
-    const Scalar xinf0 = max_abs(x);
-    for (const Index k : init_) {
-      if (k < 0 || k >= m || in_w_[static_cast<std::size_t>(k)]) continue;
-      if (!is_active(d, xinf0, k)) continue;
-      row_ = C.row(k).transpose();
-      if (qr_.append(row_, dependence_tol())) {
-        working.push_back(k);
-        in_w_[static_cast<std::size_t>(k)] = 1;
+    sign_.resize(static_cast<std::size_t>(n));
+    if (!reuse_factorisation(C, d, x, working)) {
+      working.clear();
+      qr_.reset(n);
+      std::fill(in_w_.begin(), in_w_.end(), char(0));
+      const Scalar xinf0 = max_abs(x);
+      for (Index k = 0; k < equalities_; ++k) {
+        row_ = C.row(k).transpose();
+        if (qr_.append(row_, dependence_tol())) {
+          working.push_back(k);
+          in_w_[static_cast<std::size_t>(k)] = 1;
+        }
+      }
+      for (const Index k : init_) {
+        if (k < equalities_ || k >= m || in_w_[static_cast<std::size_t>(k)]) continue;
+        if (!is_active(d, xinf0, k)) continue;
+        row_ = C.row(k).transpose();
+        if (qr_.append(row_, dependence_tol())) {
+          working.push_back(k);
+          in_w_[static_cast<std::size_t>(k)] = 1;
+        }
       }
     }
     factor_valid_ = false;
@@ -167,21 +246,25 @@ class ActiveSetCore {
       Index drop = -1;
       Scalar worst = -tol_ * sigma_l;
       for (Index i = 0; i < t; ++i) {
-        const Scalar s = lw_(i) * rownorm_(working[static_cast<std::size_t>(i)]);
+        const Index row = working[static_cast<std::size_t>(i)];
+        if (row < equalities_) continue;
+        const Scalar s = lw_(i) * rownorm_(row);
         if (s < worst) {
           worst = s;
           drop = i;
         }
       }
       if (drop < 0) {
-        for (Index i = 0; i < t; ++i)
-          lambda(working[static_cast<std::size_t>(i)]) = lw_(i) > Scalar(0) ? Scalar(lw_(i)) : Scalar(0);
+        for (Index i = 0; i < t; ++i) {
+          const Index row = working[static_cast<std::size_t>(i)];
+          lambda(row) = row < equalities_ || lw_(i) > Scalar(0) ? Scalar(lw_(i)) : Scalar(0);
+        }
         return CoreOutcome::optimal;
       }
       // degenerate if an active row is outside the working set
       active_.clear();
       const Scalar xinf = max_abs(x);
-      for (Index c = 0; c < m; ++c)
+      for (Index c = equalities_; c < m; ++c)
         if (!in_w_[static_cast<std::size_t>(c)] && is_active(d, xinf, c)) active_.push_back(c);
       if (active_.empty()) {
         const Index row = working[static_cast<std::size_t>(drop)];
@@ -192,27 +275,11 @@ class ActiveSetCore {
         newton_done_ = false;
         continue;
       }
-      const CoreOutcome escape = resolve_degenerate(H, C, d, x, working, lambda, sigma_l);
+      const CoreOutcome escape = resolve_degenerate(H, C, d, x, working, lambda, sigma);
       if (escape != CoreOutcome::stepped) return escape;
     }
   }
 
-  /// Unbounded direction (valid after an `unbounded` outcome): C_k p >= 0 on the active rows, g'p < 0.
-  const Vector& direction() const { return direction_; }
-
-  /// Factors the reduced Hessian of H on the current working set (after solve() returned optimal), so
-  /// that null_space() and reduced() describe the final face.
-  void refactor(const Eigen::Ref<const Matrix>& H) {
-    if (!factor_valid_) factor(H);
-  }
-  /// Least-squares coefficients of v on the working rows (in working-set order) into out(0..t-1).
-  void working_coefficients(const Eigen::Ref<const Vector>& v, Vector& out) const { qr_.coefficients(v, out); }
-  /// Orthonormal basis Z of the directions that keep the working rows active.
-  auto null_space() const { return qr_.Q().rightCols(qr_.rows() - qr_.size()); }
-  PsdFactor<Scalar>& reduced() { return fac_; }
-  const ColumnQR<Scalar>& working_qr() const { return qr_; }
-
- private:
   void prepare(Index n, Index m) {
     if (grad_.size() != n) {
       for (Vector* v : {&grad_, &absgrad_, &p_, &row_, &direction_, &r_, &u_, &e_, &v_, &lw_}) v->resize(n);
@@ -223,9 +290,9 @@ class ActiveSetCore {
       cx_.resize(m);
       cp_.resize(m);
       rownorm_.resize(m);
-      z_.resize(m);
     }
-    if (e_full_.rows() != n || e_full_.cols() != m) e_full_.resize(n, m);
+    if (z_.size() < m) z_.resize(m);
+    if (e_full_.rows() != n || e_full_.cols() < m) e_full_.resize(n, m);
     in_w_.resize(static_cast<std::size_t>(m));
   }
 
@@ -296,7 +363,11 @@ class ActiveSetCore {
     auto Z = qr_.Q().rightCols(k);
     hz_.leftCols(k).noalias() = H * Z;
     m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
-    fac_.compute(m_.topLeftCorner(k, k), tol_ * hscale_, sqrt_of(tol_) * hscale_);
+    // negative pivots beyond rounding of the data mean H is not positive semidefinite; the data may carry
+    // double rounding even in a wider type, hence the lenient threshold
+    Scalar negative = sqrt_of(tol_);
+    if (negative < Scalar(1e-8)) negative = Scalar(1e-8);
+    fac_.compute(m_.topLeftCorner(k, k), tol_ * hscale_, negative * hscale_);
     factor_valid_ = true;
   }
 
@@ -308,23 +379,47 @@ class ActiveSetCore {
     const Index n = x.size(), m = C.rows();
     rows_.assign(working.begin(), working.end());
     rows_.insert(rows_.end(), active_.begin(), active_.end());
+    // an equation's multiplier has either sign: a second column with the negated row
+    for (std::size_t i = 0; i < working.size(); ++i)
+      if (working[i] < equalities_) rows_.push_back(-1 - working[i]);
     const Index a = static_cast<Index>(rows_.size());
-    for (Index i = 0; i < a; ++i) e_full_.col(i) = C.row(rows_[static_cast<std::size_t>(i)]).transpose();
-    if (!nnls_.solve(e_full_.leftCols(a), grad_, tol_, z_.head(a))) return CoreOutcome::numerical_issue;
+    if (e_full_.cols() < a) e_full_.resize(n, a);
+    if (z_.size() < a) z_.resize(a);
+    for (Index i = 0; i < a; ++i) {
+      const Index code = rows_[static_cast<std::size_t>(i)];
+      if (code >= 0)
+        e_full_.col(i) = C.row(code).transpose();
+      else
+        e_full_.col(i) = -C.row(-1 - code).transpose();
+    }
+    // warm start: the working rows with positive multipliers (positions 0..t-1 of rows_)
+    start_.clear();
+    for (std::size_t i = 0; i < working.size(); ++i)
+      if (lw_(static_cast<Index>(i)) > Scalar(0)) start_.push_back(static_cast<Index>(i));
+    if (!nnls_.solve(e_full_.leftCols(a), grad_, tol_, z_.head(a), start_)) return CoreOutcome::numerical_issue;
     // p = C_A' z - grad
     p_ = -grad_;
     p_.noalias() += e_full_.leftCols(a) * z_.head(a);
     Scalar sigma_z = sigma;
     for (Index i = 0; i < a; ++i) {
-      const Scalar s = z_(i) * rownorm_(rows_[static_cast<std::size_t>(i)]);
+      const Index code = rows_[static_cast<std::size_t>(i)];
+      const Scalar s = z_(i) * rownorm_(code >= 0 ? code : -1 - code);
       if (s > sigma_z) sigma_z = s;
     }
     const auto& passive = nnls_.passive();
     working.clear();
     std::fill(in_w_.begin(), in_w_.end(), char(0));
     qr_.reset(n);
+    for (Index k = 0; k < equalities_; ++k) {  // equations stay
+      row_ = C.row(k).transpose();
+      if (qr_.append(row_, dependence_tol())) {
+        working.push_back(k);
+        in_w_[static_cast<std::size_t>(k)] = 1;
+      }
+    }
     for (const Index i : passive) {
       const Index row = rows_[static_cast<std::size_t>(i)];
+      if (row < equalities_) continue;
       row_ = C.row(row).transpose();
       if (qr_.append(row_, dependence_tol())) {
         working.push_back(row);
@@ -333,17 +428,21 @@ class ActiveSetCore {
     }
     factor_valid_ = false;
     newton_done_ = false;
-    if (negligible(max_abs(p_), sigma_z)) {
+    // feasible descent along p: exact line search on the quadratic, ratio test on the other rows; a residual
+    // at the rounding level (or one along which rounding leaves no descent) proves optimality
+    const Scalar slope = grad_.dot(p_);
+    if (negligible(max_abs(p_), sigma_z) || !(slope < Scalar(0))) {
       lambda.setZero(m);
       for (Index i = 0; i < a; ++i) {
-        const Index row = rows_[static_cast<std::size_t>(i)];
-        if (z_(i) > Scalar(0)) lambda(row) += z_(i);
+        const Index code = rows_[static_cast<std::size_t>(i)];
+        if (!(z_(i) > Scalar(0))) continue;
+        if (code >= 0)
+          lambda(code) += z_(i);
+        else
+          lambda(-1 - code) -= z_(i);
       }
       return CoreOutcome::optimal;
     }
-    // feasible descent along p: exact line search on the quadratic, ratio test on the other rows
-    const Scalar slope = grad_.dot(p_);
-    if (!(slope < Scalar(0))) return CoreOutcome::numerical_issue;
     hz_.col(0).noalias() = H * p_;
     const Scalar curvature = p_.dot(hz_.col(0));
     bool bounded = curvature > Scalar(0);
@@ -380,6 +479,7 @@ class ActiveSetCore {
   }
 
   Scalar tol_ = Scalar(0), hscale_ = Scalar(0);
+  Index equalities_ = 0;
   bool factor_valid_ = false, newton_done_ = false;
   ColumnQR<Scalar> qr_;
   PsdFactor<Scalar> fac_;
@@ -388,7 +488,9 @@ class ActiveSetCore {
   Vector grad_, absgrad_, p_, row_, direction_, cx_, cp_, rownorm_, r_, u_, e_, v_, lw_, z_;
   Matrix hz_, m_, e_full_;
   std::vector<char> in_w_;
-  std::vector<Index> init_, active_, rows_;
+  std::vector<Index> init_, active_, rows_, start_, last_working_;
+  std::vector<int> sign_;
+  Matrix last_rows_;
 };
 
 }  // namespace krelu::detail

@@ -13,15 +13,21 @@
 /// method), which also proves infeasibility.
 ///
 /// Method (balls): Lagrangian duality on the balls only. For multipliers mu >= 0 the inner problem
-/// min q(x) + sum_b mu_b/2 ||x_b||^2 s.t. C x >= d is solved exactly by the active-set method (warm, from
-/// the previous inner solution, which stays feasible); mu is found by a semismooth Newton iteration on the
-/// complementarity system min(mu_b radius_b / sigma, radius_b/||x_b(mu)|| - 1) = 0, i.e. Newton on the
-/// secular equations 1/||x_b(mu)|| = 1/radius_b (nearly linear in mu, as in Moré & Sorensen's trust-region
-/// method) with derivatives from the final face, safeguarded by a backtracking line search on the squared
-/// residual. A ball whose block is pinned by the working face is moved exactly to the next breakpoint of the
-/// parametric multipliers; if no breakpoint exists the dual is unbounded and the problem infeasible. When a
-/// ball with mu_b = 0 is violated by one of several inner minimisers, the minimiser of sum ||x_b||^2 over the
-/// inner solution set is taken (the limit mu_b -> 0+). The result is a KKT point to the tolerance.
+/// min q(x) + sum_b mu_b/2 ||x_b||^2 s.t. C x >= d is solved exactly by the active-set method (warm, from the
+/// previous inner solution, which stays feasible); its value theta(mu) is concave and is maximised over
+/// mu >= 0 by a globalised Newton iteration: semismooth Newton on the complementarity system
+/// min(mu_b radius_b / sigma, radius_b / ||x_b(mu)|| - 1) = 0, i.e. Newton on the secular equations
+/// 1/||x_b(mu)|| = 1/radius_b (nearly linear in mu, as in Moré & Sorensen's trust-region method), with
+/// derivatives from the inner solution's face; a step is accepted near the solution if it decreases that
+/// residual, otherwise if it increases theta (Armijo), falling back to projected Newton ascent on theta.
+/// Special cases, each exact: a ball whose block the working face pins moves to the next breakpoint of the
+/// parametric multipliers (none, and the ball out of reach of C x >= d: infeasible); where the dual has a
+/// kink (a row weakly active at the solution) Newton runs on the face of both neighbouring working sets; a
+/// ball with mu_b = 0 violated by one of several inner minimisers is resolved by a nested solve that looks for
+/// a minimiser inside the balls. Should this iteration still fail (rare: several balls on problems with a
+/// singular H and a linear term outside its range), it is repeated with the tie-break
+/// epsilon_b = tolerance * sigma / radius_b added to every ball multiplier, which makes x_b(mu) unique and
+/// the dual smooth; its solution is a KKT point to the tolerance. What was achieved is in kkt().
 ///
 /// \code
 /// // min (x0 - 1)^2 + (x1 - 2)^2  s.t.  x0 - x1 >= 0,  ||x|| <= 1
@@ -79,8 +85,8 @@ class ConvexQp {
                     const std::vector<BallConstraint<Scalar>>& balls = {}) {
     validate(H, g, C, d, balls);
     const Index n = H.rows(), m = C.rows();
-    const bool same_sizes = solved_ && x_.size() == n && lambda_.size() == m &&
-                            mu_.size() == static_cast<Index>(balls.size());
+    const bool same_sizes =
+        solved_ && x_.size() == n && lambda_.size() == m && mu_.size() == static_cast<Index>(balls.size());
     Hs_.resize(n, n);
     for (Index j = 0; j < n; ++j)
       for (Index i = 0; i < n; ++i) Hs_(i, j) = (H(i, j) + H(j, i)) / Scalar(2);
@@ -124,8 +130,8 @@ class ConvexQp {
 
     if (ok) {
       if (balls_.empty()) {
-        status_ = map(core_.solve(Hs_, g, C, d, options_.tolerance, max_iterations_, x_, working_, lambda_,
-                                  iterations_));
+        status_ = map(core_.solve(Hs_, g, C, d, options_.tolerance, max_iterations_, x_, working_, lambda_, iterations_,
+                                  equalities_));
       } else {
         status_ = solve_balls(g, C, d);
       }
@@ -135,7 +141,12 @@ class ConvexQp {
     std::sort(active_.begin(), active_.end());
     hx_.noalias() = Hs_ * x_;
     objective_ = x_.dot(hx_) / Scalar(2) + g.dot(x_);
-    kkt_ = kkt_residuals(Hs_, g, C, d, balls_, x_, lambda_, mu_);
+    g_ = g;  // kept for kkt()
+    C_ = C;
+    d_ = d;
+    kkt_valid_ = false;
+    // the certificate: an optimal status always comes with KKT residuals within 10^4 tolerances
+    if (status_ == QpStatus::optimal && !(kkt().max() <= kkt_limit())) status_ = QpStatus::numerical_issue;
     has_hint_active_ = has_hint_point_ = false;
     solved_ = true;
     return *this;
@@ -146,13 +157,13 @@ class ConvexQp {
   void warm_start(const std::vector<Index>& active_constraints) {
     for (const Index k : active_constraints)
       if (k < 0)
-        throw std::invalid_argument("ConvexQp::warm_start: constraint index " + std::to_string(k) +
-                                    " is negative");
+        throw std::invalid_argument("ConvexQp::warm_start: constraint index " + std::to_string(k) + " is negative");
     hint_active_.assign(active_constraints.begin(), active_constraints.end());
     has_hint_active_ = true;
   }
-  /// Starting point for the next compute() only; if it violates C x >= d it is repaired by phase 1
-  /// started from it. Ball multipliers of the previous solve are reused as well.
+  /// Starting point for the next compute() only. If it violates C x >= d it is repaired: pulled towards
+  /// x = 0 (the largest feasible t x, t in [0, 1]) when d <= 0, otherwise by phase 1 started from it. Ball
+  /// multipliers of the previous solve are reused as well.
   void warm_start_point(const Eigen::Ref<const Vector>& x) {
     for (Index i = 0; i < x.size(); ++i)
       if (!is_finite(Scalar(x(i))))
@@ -175,16 +186,22 @@ class ConvexQp {
   /// mu >= 0 per ball: H x + g - C' lambda + sum_b mu_b x_b = 0.
   const Vector& ball_multipliers() const { return mu_; }
   /// Residuals of the returned (x, lambda, mu), as defined at KktResiduals.
-  KktResiduals kkt() const { return kkt_; }
-  /// Active-set iterations of the last compute(), over phase 1, every inner solve and the ball iteration.
+  KktResiduals kkt() const {
+    if (!kkt_valid_) {
+      kkt_ = kkt_residuals(Hs_, g_, C_, d_, balls_, x_, lambda_, mu_, equalities_);
+      kkt_valid_ = true;
+    }
+    return kkt_;
+  }
+  /// Active-set iterations of the last compute(), over phase 1, every inner solve and the ball iteration
+  /// (a ball problem that needs the tie-break pass may use up to twice QpOptions::max_iterations).
   int iterations() const { return iterations_; }
 
  private:
   static std::string dims(Index r, Index c) { return std::to_string(r) + "x" + std::to_string(c); }
 
-  void validate(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g,
-                const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d,
-                const std::vector<BallConstraint<Scalar>>& balls) {
+  void validate(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
+                const Eigen::Ref<const Vector>& d, const std::vector<BallConstraint<Scalar>>& balls) {
     const Index n = H.rows();
     if (n == 0) throw std::invalid_argument("ConvexQp: H is empty, the problem needs at least one variable");
     if (H.cols() != n) throw std::invalid_argument("ConvexQp: H is " + dims(n, H.cols()) + " but must be square");
@@ -195,38 +212,40 @@ class ConvexQp {
     if (d.size() != C.rows())
       throw std::invalid_argument("ConvexQp: d has " + std::to_string(d.size()) + " entries but C has " +
                                   std::to_string(C.rows()) + " rows");
-    Scalar hmax(0);
-    for (Index j = 0; j < n; ++j)
-      for (Index i = 0; i < n; ++i) {
-        if (!is_finite(Scalar(H(i, j))))
-          throw std::invalid_argument("ConvexQp: H(" + std::to_string(i) + "," + std::to_string(j) +
-                                      ") is not finite");
-        if (abs_of(Scalar(H(i, j))) > hmax) hmax = abs_of(Scalar(H(i, j)));
-      }
-    const Scalar sym_tol = options_.tolerance * hmax;
+    if (!H.allFinite())
+      for (Index j = 0; j < n; ++j)
+        for (Index i = 0; i < n; ++i)
+          if (!is_finite(Scalar(H(i, j))))
+            throw std::invalid_argument("ConvexQp: H(" + std::to_string(i) + "," + std::to_string(j) +
+                                        ") is not finite");
+    const Scalar hmax = detail::max_abs(H);
+    // symmetric up to rounding of the data (which may come from double even in a wider type)
+    const Scalar sym_tol = (options_.tolerance > Scalar(1e-10) ? options_.tolerance : Scalar(1e-10)) * hmax;
     for (Index j = 0; j < n; ++j) {
       if (H(j, j) < -sym_tol)
         throw std::invalid_argument("ConvexQp: H is not positive semidefinite: H(" + std::to_string(j) + "," +
-                                    std::to_string(j) + ") = " + std::to_string(static_cast<double>(H(j, j))) +
-                                    " < 0");
+                                    std::to_string(j) + ") = " + std::to_string(static_cast<double>(H(j, j))) + " < 0");
       for (Index i = j + 1; i < n; ++i)
         if (abs_of(Scalar(H(i, j) - H(j, i))) > sym_tol)
-          throw std::invalid_argument("ConvexQp: H is not symmetric: H(" + std::to_string(i) + "," +
-                                      std::to_string(j) + ") = " + std::to_string(static_cast<double>(H(i, j))) +
-                                      " but H(" + std::to_string(j) + "," + std::to_string(i) +
+          throw std::invalid_argument("ConvexQp: H is not symmetric: H(" + std::to_string(i) + "," + std::to_string(j) +
+                                      ") = " + std::to_string(static_cast<double>(H(i, j))) + " but H(" +
+                                      std::to_string(j) + "," + std::to_string(i) +
                                       ") = " + std::to_string(static_cast<double>(H(j, i))));
     }
-    for (Index i = 0; i < n; ++i)
-      if (!is_finite(Scalar(g(i))))
-        throw std::invalid_argument("ConvexQp: g(" + std::to_string(i) + ") is not finite");
-    for (Index j = 0; j < n; ++j)
-      for (Index k = 0; k < C.rows(); ++k)
-        if (!is_finite(Scalar(C(k, j))))
-          throw std::invalid_argument("ConvexQp: C(" + std::to_string(k) + "," + std::to_string(j) +
-                                      ") is not finite");
-    for (Index k = 0; k < d.size(); ++k)
-      if (!is_finite(Scalar(d(k))))
-        throw std::invalid_argument("ConvexQp: d(" + std::to_string(k) + ") is not finite");
+    if (!g.allFinite())
+      for (Index i = 0; i < n; ++i)
+        if (!is_finite(Scalar(g(i))))
+          throw std::invalid_argument("ConvexQp: g(" + std::to_string(i) + ") is not finite");
+    if (!C.allFinite())
+      for (Index j = 0; j < n; ++j)
+        for (Index k = 0; k < C.rows(); ++k)
+          if (!is_finite(Scalar(C(k, j))))
+            throw std::invalid_argument("ConvexQp: C(" + std::to_string(k) + "," + std::to_string(j) +
+                                        ") is not finite");
+    if (!d.allFinite())
+      for (Index k = 0; k < d.size(); ++k)
+        if (!is_finite(Scalar(d(k))))
+          throw std::invalid_argument("ConvexQp: d(" + std::to_string(k) + ") is not finite");
     owner_.assign(static_cast<std::size_t>(n), -1);
     for (std::size_t b = 0; b < balls.size(); ++b) {
       const auto& ball = balls[b];
@@ -242,8 +261,8 @@ class ConvexQp {
       for (Index i = ball.start; i < ball.start + ball.length; ++i) {
         const long other = owner_[static_cast<std::size_t>(i)];
         if (other >= 0)
-          throw std::invalid_argument("ConvexQp: balls[" + std::to_string(other) + "] and balls[" +
-                                      std::to_string(b) + "] overlap at variable " + std::to_string(i));
+          throw std::invalid_argument("ConvexQp: balls[" + std::to_string(other) + "] and balls[" + std::to_string(b) +
+                                      "] overlap at variable " + std::to_string(i));
         owner_[static_cast<std::size_t>(i)] = static_cast<long>(b);
       }
     }
@@ -259,10 +278,14 @@ class ConvexQp {
 
   static QpStatus map(detail::CoreOutcome outcome) {
     switch (outcome) {
-      case detail::CoreOutcome::optimal: return QpStatus::optimal;
-      case detail::CoreOutcome::iteration_limit: return QpStatus::iteration_limit;
-      case detail::CoreOutcome::unbounded: return QpStatus::unbounded;
-      default: return QpStatus::numerical_issue;
+      case detail::CoreOutcome::optimal:
+        return QpStatus::optimal;
+      case detail::CoreOutcome::iteration_limit:
+        return QpStatus::iteration_limit;
+      case detail::CoreOutcome::unbounded:
+        return QpStatus::unbounded;
+      default:
+        return QpStatus::numerical_issue;
     }
   }
 
@@ -314,14 +337,17 @@ class ConvexQp {
     p1x_.resize(n + 1);
     p1x_.head(n) = x_;
     Scalar s0(0), xscale = detail::max_abs(x_);
+    const Scalar dmax = detail::max_abs(d);
     for (Index k = 0; k < m; ++k) {
       Scalar nu = detail::stable_norm(C.row(k));
       if (nu == Scalar(0)) {
-        if (d(k) > Scalar(0)) {
-          status_ = QpStatus::infeasible;  // 0 >= d_k > 0
+        // 0 >= d_k: infeasible unless d_k is at the rounding level of the right-hand sides
+        if (d(k) > options_.tolerance * dmax) {
+          status_ = QpStatus::infeasible;
           return false;
         }
-        nu = Scalar(1);
+        p1C_(k, n) = Scalar(0);
+        continue;
       } else if (abs_of(Scalar(d(k))) / nu > xscale) {
         xscale = abs_of(Scalar(d(k))) / nu;
       }
@@ -332,8 +358,8 @@ class ConvexQp {
     p1x_(n) = s0;
     if (s0 > xscale) xscale = s0;
     p1w_.clear();
-    const auto outcome = p1core_.solve(p1H_, p1g_, p1C_, p1d_, options_.tolerance, max_iterations_, p1x_, p1w_,
-                                       p1l_, iterations_);
+    const auto outcome =
+        p1core_.solve(p1H_, p1g_, p1C_, p1d_, options_.tolerance, max_iterations_, p1x_, p1w_, p1l_, iterations_);
     x_ = p1x_.head(n);
     if (outcome != detail::CoreOutcome::optimal) {
       status_ = map(outcome) == QpStatus::iteration_limit ? QpStatus::iteration_limit : QpStatus::numerical_issue;
@@ -360,7 +386,8 @@ class ConvexQp {
     for (std::size_t b = 0; b < balls_.size(); ++b)
       for (Index i = balls_[b].start; i < balls_[b].start + balls_[b].length; ++i)
         Hmu_(i, i) += mu(static_cast<Index>(b)) + eps_(static_cast<Index>(b));
-    return core_.solve(Hmu_, g, C, d, options_.tolerance, max_iterations_, x_, working_, lambda_, iterations_);
+    return core_.solve(Hmu_, g, C, d, options_.tolerance, max_iterations_, x_, working_, lambda_, iterations_,
+                       equalities_);
   }
 
   // At the inner solution x_ for multipliers mu: norms_, the complementarity residuals
@@ -446,16 +473,21 @@ class ConvexQp {
     const int max_outer = static_cast<int>(100 + 20 * nb);
     for (int outer = 0; outer < max_outer; ++outer) {
       if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
-      if (!tie_break && !second_stage_tried && second_stages < 2 && zero_multiplier_violated()) {
+      if (!tie_break && equalities_ == 0 && !second_stage_tried && second_stages < 2 && zero_multiplier_violated()) {
         second_stage_tried = true;
         ++second_stages;
         if (second_stage(g, C, d)) {
           merit = evaluate(mu_, g, phi_, theta, gtheta_);
           if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
+          // the new minimiser may sit on another face: refresh the inner solver's state from it
+          outcome = inner(mu_, g, C, d);
+          if (outcome != detail::CoreOutcome::optimal) return map(outcome);
+          merit = evaluate(mu_, g, phi_, theta, gtheta_);
         }
       }
       // A violated ball whose multiplier dominates the objective by 1 / tolerance: the inner solutions
-      // minimise ||x_b|| already, so the balls cannot be met (exactly checked for this ball alone).
+      // minimise the ball terms already and the dual keeps growing, so the balls and C x >= d do not meet
+      // (up to the tolerance).
       for (Index b = 0; b < nb; ++b)
         if (phi_(b) < -tol && mu_(b) * balls_[static_cast<std::size_t>(b)].radius > sigma_ / tol)
           return QpStatus::infeasible;
@@ -569,14 +601,23 @@ class ConvexQp {
         working_.assign(working_saved_.begin(), working_saved_.end());
         inner(mu_, g, C, d);
         evaluate(mu_, g, phi_, theta, gtheta_);
-        // no progress possible: converged to the attainable accuracy if the residual is small (kkt()
-        // reports it), otherwise a numerical failure
-        return detail::max_abs(phi_) <= sqrt_of(tol) ? QpStatus::optimal : QpStatus::numerical_issue;
+        // no progress possible: optimal if (x, lambda, mu) is a KKT point to 10^4 times the tolerance (the
+        // inner solutions are only that accurate on ill-conditioned faces), otherwise a numerical failure
+        return kkt_point(g, C, d) ? QpStatus::optimal : QpStatus::numerical_issue;
       }
       second_stage_tried = false;
     }
-    return QpStatus::iteration_limit;
+    return kkt_point(g, C, d) ? QpStatus::optimal : QpStatus::iteration_limit;
   }
+
+  // Whether the current (x_, lambda_, mu_) satisfies the KKT conditions to 10^4 times the tolerance.
+  bool kkt_point(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
+                 const Eigen::Ref<const Vector>& d) const {
+    return kkt_residuals(Hs_, g, C, d, balls_, x_, lambda_, mu_, equalities_).max() <= kkt_limit();
+  }
+
+  // The KKT residual an optimal status guarantees: 10^4 * tolerance (2.2e-9 in double by default).
+  double kkt_limit() const { return static_cast<double>(Scalar(10000) * options_.tolerance); }
 
   bool raise_for_direction(const Vector& p) {
     const Scalar pmax = detail::max_abs(p);
@@ -639,18 +680,17 @@ class ConvexQp {
     for (const auto& ball : balls2_)
       for (Index i = ball.start; i < ball.start + ball.length; ++i) H2_(i, i) = Scalar(1);
     g2_.setZero(n);
-    C2_.resize(m + 2 * r, n);
-    d2_.resize(m + 2 * r);
-    C2_.topRows(m) = C;
-    d2_.head(m) = d;
-    C2_.middleRows(m, r) = F_;
-    C2_.bottomRows(r) = -F_;
-    d2_.segment(m, r).noalias() = F_ * x_;
-    d2_.tail(r) = -d2_.segment(m, r);
+    C2_.resize(r + m, n);
+    d2_.resize(r + m);
+    C2_.topRows(r) = F_;  // the equations F x = F x*, then C x >= d
+    d2_.head(r).noalias() = F_ * x_;
+    C2_.bottomRows(m) = C;
+    d2_.tail(m) = d;
     if (!stage2_) stage2_ = std::make_unique<ConvexQp<Scalar>>(options_);
     QpOptions<Scalar> nested = options_;
     nested.max_iterations = static_cast<int>(20 * (n + m) + 200);
     stage2_->options_ = nested;
+    stage2_->equalities_ = r;
     stage2_->warm_start_point(x_);
     stage2_->compute(H2_, g2_, C2_, d2_, balls2_);
     iterations_ += stage2_->iterations();
@@ -720,7 +760,8 @@ class ConvexQp {
       ascent_(b) = Scalar(0);
       if (mu_(b) > Scalar(0) || gtheta_(b) > Scalar(0)) s_index_.push_back(b);
     }
-    reduced_solve(s_index_, [&](Index b) { return Scalar(gtheta_(b)); }, ascent_);
+    reduced_solve(
+        s_index_, [&](Index b) { return Scalar(gtheta_(b)); }, ascent_);
     return kNewton;
   }
 
@@ -739,13 +780,16 @@ class ConvexQp {
       }
     }
     for (Index b = 0; b < nb; ++b) delta(b) = -mu(b);
-    reduced_solve(s_index_, [&](Index b) {
-      const Scalar nbv = norms_(b);
-      Scalar r = -nbv * nbv * (Scalar(1) - nbv / balls_[static_cast<std::size_t>(b)].radius);
-      for (Index c = 0; c < nb; ++c)
-        if (!in_s_[static_cast<std::size_t>(c)]) r += G_(b, c) * mu(c);
-      return r;
-    }, delta);
+    reduced_solve(
+        s_index_,
+        [&](Index b) {
+          const Scalar nbv = norms_(b);
+          Scalar r = -nbv * nbv * (Scalar(1) - nbv / balls_[static_cast<std::size_t>(b)].radius);
+          for (Index c = 0; c < nb; ++c)
+            if (!in_s_[static_cast<std::size_t>(c)]) r += G_(b, c) * mu(c);
+          return r;
+        },
+        delta);
   }
 
   // Newton on the secular equations with the inner problem restricted to the affine face {C_W x = d_W} of
@@ -753,8 +797,8 @@ class ConvexQp {
   // where the dual has a kink (a row active on one side, inactive on the other, weakly active at the
   // solution) and the unrestricted iteration would zig-zag. On success mu_trial_ holds the face's multipliers
   // (to be verified by a full inner solve).
-  bool face_newton(const std::vector<Index>& rows, const Eigen::Ref<const Vector>& g,
-                   const Eigen::Ref<const Matrix>& C, const Eigen::Ref<const Vector>& d) {
+  bool face_newton(const std::vector<Index>& rows, const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
+                   const Eigen::Ref<const Vector>& d) {
     const Index n = Hs_.rows(), nb = static_cast<Index>(balls_.size());
     const Scalar tol = options_.tolerance;
     face_qr_.reset(n);
@@ -810,7 +854,8 @@ class ConvexQp {
         const Scalar phi = a < f ? a : f;
         if (abs_of(phi) > worst) worst = abs_of(phi);
         if (norms_(b) > Scalar(0)) {
-          Y_.col(b).noalias() = Z.middleRows(ball.start, ball.length).transpose() * xf_.segment(ball.start, ball.length);
+          Y_.col(b).noalias() =
+              Z.middleRows(ball.start, ball.length).transpose() * xf_.segment(ball.start, ball.length);
         } else {
           Y_.col(b).setZero();
         }
@@ -841,14 +886,16 @@ class ConvexQp {
     Scalar gscale(0);
     for (Index i = 0; i < ns; ++i) {
       rhs_(i) = rhs_of(index[static_cast<std::size_t>(i)]);
-      for (Index j = 0; j < ns; ++j) Gs_(i, j) = G_(index[static_cast<std::size_t>(i)], index[static_cast<std::size_t>(j)]);
+      for (Index j = 0; j < ns; ++j)
+        Gs_(i, j) = G_(index[static_cast<std::size_t>(i)], index[static_cast<std::size_t>(j)]);
       if (Gs_(i, i) > gscale) gscale = Gs_(i, i);
     }
     gfac_.compute(Gs_, options_.tolerance * gscale, NumericTraits<Scalar>::infinity());
     sol_.resize(ns);
     ge_.resize(ns - gfac_.rank());
     gfac_.solve(rhs_, sol_, ge_);
-    const bool inconsistent = ge_.size() > 0 && detail::max_abs(ge_) > sqrt_of(options_.tolerance) * detail::max_abs(rhs_);
+    const bool inconsistent =
+        ge_.size() > 0 && detail::max_abs(ge_) > sqrt_of(options_.tolerance) * detail::max_abs(rhs_);
     for (Index i = 0; i < ns; ++i) {
       Scalar step = sol_(i);
       if (!is_finite(step) || inconsistent) step = Gs_(i, i) > Scalar(0) ? Scalar(rhs_(i) / Gs_(i, i)) : Scalar(0);
@@ -858,10 +905,9 @@ class ConvexQp {
 
   // x_b is fixed by the working face: change mu_b alone along the parametric path on which x stays optimal,
   // lambda(t) = lambda + t rate with rate = coefficients of E_b x on the working rows, to just past the first
-  // multiplier that reaches zero, so that the next inner solve leaves the face. When that breakpoint is at
-  // t = 0 (a degenerate face) mu_b is doubled (halved). Growth with no breakpoint means the dual grows without
-  // bound along e_b: the problem is infeasible. Before growing, the ball is checked to be reachable at all:
-  // min ||x_b|| over C x >= d must not exceed radius_b.
+  // multiplier that reaches zero, so that the next inner solve leaves the face. Without such a breakpoint,
+  // or with the breakpoint at t = 0 (a degenerate face), mu_b is doubled (halved). Before growing, the ball
+  // is checked to be reachable at all: min ||x_b|| over C x >= d must not exceed radius_b (else infeasible).
   int parametric_move(Index b, bool grow, Index n, const Eigen::Ref<const Matrix>& C,
                       const Eigen::Ref<const Vector>& d) {
     const auto& ball = balls_[static_cast<std::size_t>(b)];
@@ -873,6 +919,7 @@ class ConvexQp {
     bool found = false;
     Scalar t(0);
     for (std::size_t i = 0; i < working_.size(); ++i) {
+      if (working_[i] < equalities_) continue;  // an equation never leaves
       const Scalar r = sign * rate_(static_cast<Index>(i));
       if (r < Scalar(0)) {
         const Scalar ti = lambda_(working_[i]) / (-r);
@@ -884,16 +931,17 @@ class ConvexQp {
     }
     const Scalar nudge = sqrt_of(options_.tolerance);
     if (grow) {
-      if (!found) return kInfeasible;
-      if (!reachable(b, C, d)) return kInfeasible;
-      if (t > Scalar(0)) {
+      if (!reachable(b, C, d)) return kInfeasible;  // exact: min ||x_b|| over C x >= d exceeds the radius
+      if (found && t > Scalar(0)) {
         mu_(b) += t * (Scalar(1) + nudge);
       } else {
         const Scalar floor = sigma_ / ball.radius;
         mu_(b) = Scalar(2) * mu_(b) > floor ? Scalar(Scalar(2) * mu_(b)) : floor;
       }
     } else {
-      const Scalar v = !found ? Scalar(0) : t > Scalar(0) ? Scalar(mu_(b) - t * (Scalar(1) + nudge)) : Scalar(mu_(b) / 2);
+      const Scalar v = !found          ? Scalar(0)
+                       : t > Scalar(0) ? Scalar(mu_(b) - t * (Scalar(1) + nudge))
+                                       : Scalar(mu_(b) / 2);
       mu_(b) = v > Scalar(0) ? v : Scalar(0);
     }
     return kMoved;
@@ -908,20 +956,26 @@ class ConvexQp {
     g2_.setZero(n);
     xr_ = x_;
     wr_.assign(working_.begin(), working_.end());
-    const auto outcome = aux_core_.solve(H2_, g2_, C, d, options_.tolerance, max_iterations_, xr_, wr_, lr_,
-                                         iterations_);
+    const auto outcome =
+        aux_core_.solve(H2_, g2_, C, d, options_.tolerance, max_iterations_, xr_, wr_, lr_, iterations_, equalities_);
     if (outcome != detail::CoreOutcome::optimal) return true;  // undecided: keep going
     return detail::stable_norm(xr_.segment(ball.start, ball.length)) <= ball.radius * (Scalar(1) + options_.tolerance);
   }
 
   QpOptions<Scalar> options_;
+  // leading rows that are equations: only in the nested solve of second_stage, whose objective is strictly
+  // convex on every ball block, so that it needs no second stage itself
+  Index equalities_ = 0;
   QpStatus status_ = QpStatus::numerical_issue;
   bool solved_ = false;
   int iterations_ = 0, max_iterations_ = 0;
   Matrix Hs_, Hmu_;
   Vector x_, lambda_, mu_, hx_, x_saved_, x_start_, eps_;
   Scalar objective_ = Scalar(0);
-  KktResiduals kkt_;
+  Vector g_, d_;
+  Matrix C_;
+  mutable KktResiduals kkt_;
+  mutable bool kkt_valid_ = false;
   std::vector<Index> working_, active_, working_saved_, start_working_, previous_working_, union_;
   detail::ColumnQR<Scalar> face_qr_;
   detail::PsdFactor<Scalar> face_fac_;
@@ -941,8 +995,8 @@ class ConvexQp {
   Vector p1g_, p1d_, p1x_, p1l_;
   std::vector<Index> p1w_;
   Scalar sigma_ = Scalar(1);
-  Vector norms_, phi_, phi_trial_, mu_trial_, delta_, ascent_, gtheta_, gtheta_trial_, e_, rhs_, sol_, ge_, ebx_,
-      rate_, unit_, g2_, d2_;
+  Vector norms_, phi_, phi_trial_, mu_trial_, delta_, ascent_, gtheta_, gtheta_trial_, e_, rhs_, sol_, ge_, ebx_, rate_,
+      unit_, g2_, d2_;
   Matrix Y_, MY_, G_, Gs_, K_, N_, F_, H2_, C2_;
   std::vector<BallConstraint<Scalar>> balls2_;
   std::unique_ptr<ConvexQp<Scalar>> stage2_;

@@ -12,13 +12,14 @@
 
 namespace krelu::qp {
 
-/// The relative residuals described at KktResiduals, computed from scratch (no solver state).
+/// The relative residuals described at KktResiduals, computed from scratch (no solver state). The first
+/// `equalities` rows may be declared equations C_k x = d_k, whose multipliers have either sign.
 template <class DH, class Dg, class DC, class Dd, class Dx, class Dl, class Dm>
 KktResiduals kkt_residuals(const Eigen::MatrixBase<DH>& H, const Eigen::MatrixBase<Dg>& g,
                            const Eigen::MatrixBase<DC>& C, const Eigen::MatrixBase<Dd>& d,
                            const std::vector<BallConstraint<typename DH::Scalar>>& balls,
                            const Eigen::MatrixBase<Dx>& x, const Eigen::MatrixBase<Dl>& lambda,
-                           const Eigen::MatrixBase<Dm>& mu) {
+                           const Eigen::MatrixBase<Dm>& mu, Eigen::Index equalities = 0) {
   using Scalar = typename DH::Scalar;
   using Index = Eigen::Index;
   const Index n = H.rows(), m = C.rows();
@@ -50,9 +51,11 @@ KktResiduals kkt_residuals(const Eigen::MatrixBase<DH>& H, const Eigen::MatrixBa
   }
   out.stationarity = rel(worst, sigma);
 
-  Scalar xinf(0);
+  Scalar xinf(0), dmax(0);
   for (Index j = 0; j < n; ++j)
     if (abs_of(Scalar(x(j))) > xinf) xinf = abs_of(Scalar(x(j)));
+  for (Index k = 0; k < m; ++k)
+    if (abs_of(Scalar(d(k))) > dmax) dmax = abs_of(Scalar(d(k)));
   for (Index k = 0; k < m; ++k) {
     Scalar cx(0), c1(0), cinf(0);
     for (Index j = 0; j < n; ++j) {
@@ -63,12 +66,12 @@ KktResiduals kkt_residuals(const Eigen::MatrixBase<DH>& H, const Eigen::MatrixBa
     }
     const Scalar terms = c1 * xinf;
     const Scalar slack = cx - d(k);
-    const Scalar scale = abs_of(Scalar(d(k))) > terms ? abs_of(Scalar(d(k))) : terms;
+    // a zero row (0 >= d_k) is measured against the largest right-hand side
+    const Scalar scale = c1 == Scalar(0) ? dmax : abs_of(Scalar(d(k))) > terms ? abs_of(Scalar(d(k))) : terms;
     out.primal_feasibility = std::max(out.primal_feasibility, rel(Scalar(-slack), scale));
-    const Scalar lk = lambda(k);
+    const Scalar lk = k < equalities ? abs_of(Scalar(lambda(k))) : Scalar(lambda(k));
     if (lk > Scalar(0))
-      out.complementarity =
-          std::max(out.complementarity, rel(Scalar(lk * cinf), sigma) * rel(abs_of(slack), scale));
+      out.complementarity = std::max(out.complementarity, rel(Scalar(lk * cinf), sigma) * rel(abs_of(slack), scale));
     else
       out.dual_sign = std::max(out.dual_sign, rel(Scalar(-lk * cinf), sigma));
   }

@@ -11,6 +11,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "krelu/traits.hpp"
@@ -30,10 +31,13 @@ typename Derived::Scalar max_abs(const Eigen::MatrixBase<Derived>& v) {
   return m;
 }
 
-/// Euclidean norm without overflow or underflow for the moderate sizes used here.
+/// Euclidean norm without overflow or underflow: the plain sum of squares when it is in the normal range,
+/// a scaled sum otherwise.
 template <class Derived>
 typename Derived::Scalar stable_norm(const Eigen::MatrixBase<Derived>& v) {
   using Scalar = typename Derived::Scalar;
+  const Scalar plain = v.squaredNorm();
+  if (plain > std::numeric_limits<Scalar>::min() && plain < std::numeric_limits<Scalar>::max()) return sqrt_of(plain);
   const Scalar scale = max_abs(v);
   if (scale == Scalar(0)) return Scalar(0);
   Scalar s(0);
@@ -109,14 +113,21 @@ class ColumnQR {
         const Scalar beta = Scalar(2) / vv;
         auto qt = Q_.rightCols(k);
         tmp_.noalias() = qt * v;
-        tmp_ *= beta;
-        qt.noalias() -= tmp_ * v.transpose();
+        for (Index j = 0; j < k; ++j) {
+          const Scalar f = beta * v(j);
+          for (Index i = 0; i < n_; ++i) qt(i, j) -= tmp_(i) * f;
+        }
       }
       w_(t_) = alpha;
     }
     for (Index i = 0; i <= t_; ++i) R_(i, t_) = w_(i);
     ++t_;
     return true;
+  }
+
+  /// The factorisation of the set with column j negated: R's column j changes sign.
+  void negate_column(Index j) {
+    for (Index i = 0; i <= j; ++i) R_(i, j) = -R_(i, j);
   }
 
   /// Removes the column at position j (0-based); the later columns move one position forward.
@@ -382,7 +393,7 @@ class Nnls {
   /// E_j'(f - E z) > tol ||E_j|| ||f||; dependence test of the QR). Returns false if the iteration budget
   /// ran out. passive() lists the support of z afterwards.
   bool solve(const Eigen::Ref<const Matrix>& E, const Eigen::Ref<const Vector>& f, const Scalar& tol,
-             Eigen::Ref<Vector> z) {
+             Eigen::Ref<Vector> z, const std::vector<Index>& start = {}) {
     const Index n = E.rows(), p = E.cols();
     z.setZero();
     passive_.clear();
@@ -401,6 +412,26 @@ class Nnls {
     const Scalar fnorm = stable_norm(f);
     const int budget = static_cast<int>(3 * (n + p) + 30);
     int iterations = 0;
+    // warm start: a guess of the passive set (independent columns first), then the usual inner loop
+    for (const Index j : start) {
+      if (j < 0 || j >= p || in_passive_[static_cast<std::size_t>(j)]) continue;
+      if (!qr_.append(E.col(j), tol)) continue;
+      passive_.push_back(j);
+      in_passive_[static_cast<std::size_t>(j)] = 1;
+    }
+    while (!passive_.empty()) {  // drop non-positive coefficients, most negative first
+      qr_.coefficients(f, coef_);
+      Index worst = -1;
+      for (Index i = 0; i < static_cast<Index>(passive_.size()); ++i)
+        if (!(coef_(i) > Scalar(0)) && (worst < 0 || coef_(i) < coef_(worst))) worst = i;
+      if (worst < 0) {
+        for (std::size_t i = 0; i < passive_.size(); ++i) z(passive_[i]) = coef_(static_cast<Index>(i));
+        break;
+      }
+      qr_.remove(worst);
+      in_passive_[static_cast<std::size_t>(passive_[static_cast<std::size_t>(worst)])] = 0;
+      passive_.erase(passive_.begin() + worst);
+    }
     for (;;) {
       resid_ = f;
       resid_.noalias() -= E * z;
@@ -433,43 +464,7 @@ class Nnls {
       std::fill(rejected_.begin(), rejected_.end(), 0);
       passive_.push_back(best);
       in_passive_[static_cast<std::size_t>(best)] = 1;
-      // inner loop: move towards the unconstrained least-squares solution on the passive set
-      for (bool first = true;; first = false) {
-        if (++iterations > budget) return false;
-        if (!first) qr_.coefficients(f, coef_);
-        Scalar alpha(1);
-        Index drop = -1;
-        for (std::size_t i = 0; i < passive_.size(); ++i) {
-          const Index j = passive_[i];
-          const Scalar c = coef_(static_cast<Index>(i));
-          if (c <= Scalar(0)) {
-            const Scalar denom = z(j) - c;
-            const Scalar a = denom > Scalar(0) ? z(j) / denom : Scalar(0);
-            if (drop < 0 || a < alpha) {
-              alpha = a;
-              drop = static_cast<Index>(i);
-            }
-          }
-        }
-        if (drop < 0) {
-          for (std::size_t i = 0; i < passive_.size(); ++i) z(passive_[i]) = coef_(static_cast<Index>(i));
-          break;
-        }
-        for (std::size_t i = 0; i < passive_.size(); ++i) {
-          const Index j = passive_[i];
-          z(j) += alpha * (coef_(static_cast<Index>(i)) - z(j));
-        }
-        // remove the blocking variable and every other that reached zero
-        for (Index i = static_cast<Index>(passive_.size()) - 1; i >= 0; --i) {
-          const Index j = passive_[static_cast<std::size_t>(i)];
-          if (i == drop || !(z(j) > Scalar(0))) {
-            z(j) = Scalar(0);
-            qr_.remove(i);
-            in_passive_[static_cast<std::size_t>(j)] = 0;
-            passive_.erase(passive_.begin() + i);
-          }
-        }
-      }
+      if (!feasible_step(f, z, budget, iterations, true)) return false;
     }
   }
 
@@ -477,6 +472,48 @@ class Nnls {
   const std::vector<Index>& passive() const { return passive_; }
 
  private:
+  // Lawson-Hanson inner loop: move z towards the least-squares solution on the passive set, dropping the
+  // columns whose coefficients would turn negative, until that solution is positive.
+  template <class Z>
+  bool feasible_step(const Eigen::Ref<const Vector>& f, Z& z, int budget, int& iterations, bool have_coef) {
+    for (bool first = true;; first = false) {
+      if (++iterations > budget) return false;
+      if (!first || !have_coef) qr_.coefficients(f, coef_);
+      Scalar alpha(1);
+      Index drop = -1;
+      for (std::size_t i = 0; i < passive_.size(); ++i) {
+        const Index j = passive_[i];
+        const Scalar c = coef_(static_cast<Index>(i));
+        if (c <= Scalar(0)) {
+          const Scalar denom = z(j) - c;
+          const Scalar a = denom > Scalar(0) ? z(j) / denom : Scalar(0);
+          if (drop < 0 || a < alpha) {
+            alpha = a;
+            drop = static_cast<Index>(i);
+          }
+        }
+      }
+      if (drop < 0) {
+        for (std::size_t i = 0; i < passive_.size(); ++i) z(passive_[i]) = coef_(static_cast<Index>(i));
+        return true;
+      }
+      for (std::size_t i = 0; i < passive_.size(); ++i) {
+        const Index j = passive_[i];
+        z(j) += alpha * (coef_(static_cast<Index>(i)) - z(j));
+      }
+      // remove the blocking variable and every other that reached zero
+      for (Index i = static_cast<Index>(passive_.size()) - 1; i >= 0; --i) {
+        const Index j = passive_[static_cast<std::size_t>(i)];
+        if (i == drop || !(z(j) > Scalar(0))) {
+          z(j) = Scalar(0);
+          qr_.remove(i);
+          in_passive_[static_cast<std::size_t>(j)] = 0;
+          passive_.erase(passive_.begin() + i);
+        }
+      }
+    }
+  }
+
   ColumnQR<Scalar> qr_;
   std::vector<Index> passive_;
   std::vector<char> in_passive_, rejected_;

@@ -14,8 +14,9 @@ namespace krelu::qp {
 
 /// How a solve ended. Only `optimal` comes with a solution that satisfies the KKT conditions.
 enum class QpStatus {
-  optimal,          ///< KKT point found (residuals in `ConvexQp::kkt()`)
-  iteration_limit,  ///< `QpOptions::max_iterations` reached; the solution is feasible but not optimal
+  optimal,          ///< KKT point: `ConvexQp::kkt().max()` <= 10^4 * `QpOptions::tolerance` (checked)
+  iteration_limit,  ///< `QpOptions::max_iterations` reached: not optimal (feasible for C x >= d, not
+                    ///< necessarily for the balls)
   numerical_issue,  ///< rounding defeated the method, or H is not positive semidefinite
   infeasible,       ///< no x satisfies C x >= d and the ball constraints
   unbounded         ///< the objective is unbounded below on the feasible set
@@ -25,8 +26,8 @@ enum class QpStatus {
 /// whatever the scaling of H, g, C, d and x:
 /// - `stationarity`: max_i |(Hx + g - C'lambda + sum_b mu_b x_b)_i| divided by the largest magnitude of
 ///   any single term of that sum, sigma = max_i (sum_j |H_ij x_j| + |g_i| + sum_k |C_ki lambda_k| + mu |x_i|);
-/// - `primal_feasibility`: max_k (d_k - C_k x)_+ / max(|d_k|, ||C_k||_1 ||x||_inf) and, per ball,
-///   (||x_b|| - radius_b)_+ / radius_b;
+/// - `primal_feasibility`: max_k (d_k - C_k x)_+ / max(|d_k|, ||C_k||_1 ||x||_inf) (for a zero row C_k,
+///   / max_j |d_j|) and, per ball, (||x_b|| - radius_b)_+ / radius_b;
 /// - `complementarity`: max_k (lambda_k ||C_k||_inf / sigma) * |C_k x - d_k| / max(|d_k|, ||C_k||_1 ||x||_inf)
 ///   and per ball (mu_b radius_b / sigma) * | ||x_b|| - radius_b | / radius_b: each factor is at most ~1,
 ///   and the product bounds the contribution to the duality gap;
