@@ -9,9 +9,16 @@
 #include "krelu/network.hpp"
 #include "krelu/loss.hpp"
 #include "krelu/io/files.hpp"
+#include "krelu/io/or_library.hpp"
+#include "krelu/io/dimacs.hpp"
+#include "krelu/io/hmetis.hpp"
+#include "krelu/io/bench_circuit.hpp"
 
 #include "krelu/train/exact.hpp"
 #include "krelu/train/realizable.hpp"
+#include "krelu/train/local_search.hpp"
+#include "krelu/train/epsilon_net.hpp"
+#include "krelu/train/learn.hpp"
 
 #include "krelu/problems/set_cover.hpp"
 #include "krelu/problems/monotone_circuit.hpp"

@@ -1,0 +1,25 @@
+# krelu eval: loss, total loss and residual summary of a hand-made network.
+include(${SUPPORT})
+
+# net.txt is f(x) = [x1 + 0.1 x2]_+; on tiny.svm the residuals are 0.0, 0.0, 0.0 (x = (-1, 0.5)
+# gives 0) and 0.55 - 0.5 = 0.05 with weight 2: loss = 2 * 0.0025 / 5 = 0.001, total 0.005.
+krelu_run(J ARGS eval ${DATA}/cli/net.txt ${DATA}/cli/tiny.svm --json)
+expect_one_json_object("${J_OUT}")
+expect_json("${J_OUT}" 4 samples)
+expect_json("${J_OUT}" 5.0 total_weight)
+foreach(field max_abs mean mean_abs min q25 median q75 max)
+  expect_json_type("${J_OUT}" NUMBER residuals ${field})
+endforeach()
+krelu_run(C ARGS verify ${DATA}/cli/tiny.svm ${DATA}/cli/net.txt --claim 0.001)
+expect_match("${C_OUT}" "claim: +holds" "the loss is 0.001")
+json_get(total "${J_OUT}" total_loss)
+expect_match("${total}" "^0\\.00500000000000" "total loss 0.005")
+json_get(maxabs "${J_OUT}" residuals max_abs)
+expect_match("${maxabs}" "^0\\.0500000000000" "max |r| = 0.05")
+json_get(median "${J_OUT}" residuals median)
+expect_match("${median}" "^0(\\.0)?$" "median residual 0")
+
+krelu_run(H ARGS eval ${DATA}/cli/net.txt ${DATA}/cli/tiny.svm)
+expect_match("${H_OUT}" "samples: +4 \\(total weight 5\\)" "human eval")
+expect_match("${H_OUT}" "loss: +0\\.001 " "human eval")
+expect_match("${H_OUT}" "quantiles: +min " "human eval")

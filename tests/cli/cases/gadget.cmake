@@ -1,0 +1,17 @@
+# reduce gadget (Lemma 21): training with free signs finds loss 0 with all signs +1.
+include(${SUPPORT})
+
+krelu_run(R ARGS reduce gadget --units 2 --output g.svm --meta g.json --witness g_w.txt)
+file(READ ${WORK_DIR}/g.json meta)
+expect_json_type("${meta}" NUMBER constants tau)
+expect_json("${meta}" "free" signs)
+krelu_run(T ARGS train g.svm --units 2 --signs free --radius 1 --json --output g_net.txt)
+expect_json("${T_OUT}" "optimal" status)
+krelu_run(D ARGS decode gadget g.json g_net.txt --json)
+expect_json("${D_OUT}" ON valid)
+expect_json("${D_OUT}" ON below_threshold)
+krelu_run(DW ARGS decode gadget g.json g_w.txt)
+expect_match("${DW_OUT}" "valid: +yes, all signs \\+1" "gadget witness")
+expect_json_type("${D_OUT}" NULL optimal)
+expect_match("${DW_OUT}" "optimal: +not applicable" "the gadget has no source optimum")
+expect_json_type("${meta}" NULL optimum)

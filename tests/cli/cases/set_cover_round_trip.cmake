@@ -1,0 +1,40 @@
+# reduce set-cover --random -> train (bnb and enumerate) -> decode: a minimum cover (Thm 8).
+include(${SUPPORT})
+
+krelu_run(R ARGS reduce set-cover --random universe=6,subsets=5,density=0.3 --seed 4
+          --output sc.svm --meta sc.json --witness witness.txt)
+expect_match("${R_OUT}" "Set Cover \\(Thm 8\\): \\|U\\| = 6, M = 5 subsets" "reduce summary")
+expect_match("${R_OUT}" "train with: +krelu train sc.svm --units 1 --signs plus" "train suggestion")
+file(READ ${WORK_DIR}/sc.json meta)
+expect_json("${meta}" "set-cover" problem)
+expect_json("${meta}" "random_set_cover" source generator)
+expect_json("${meta}" 4 source seed)
+expect_json("${meta}" 7 dim)
+expect_json("${meta}" 13 samples)
+expect_json_type("${meta}" NUMBER constants gamma)
+expect_json_type("${meta}" NUMBER witness_predicted_loss)
+json_get(opt "${meta}" optimum value)
+json_get(predicted "${meta}" witness_predicted_loss)
+
+# The witness network's loss is the proof's prediction gamma^2 OPT / |S| (ERRATA, Thm 8).
+krelu_run(W ARGS verify sc.svm witness.txt --claim ${predicted})
+expect_match("${W_OUT}" "claim: +holds" "witness loss = predicted loss")
+krelu_run(WD ARGS decode set-cover sc.json witness.txt --json)
+expect_json("${WD_OUT}" ON optimal)
+
+foreach(method bnb enumerate)
+  krelu_run(T ARGS train sc.svm --units 1 --signs + --method ${method} --json --output net_${method}.txt)
+  expect_json("${T_OUT}" "optimal" status)
+  # The global optimum equals the witness's loss (min total error = OPT gamma^2).
+  krelu_run(V ARGS verify sc.svm net_${method}.txt --claim ${predicted})
+  expect_match("${V_OUT}" "claim: +holds" "trained optimum = gamma^2 OPT / |S| (${method})")
+  krelu_run(D ARGS decode set-cover sc.json net_${method}.txt --json)
+  expect_one_json_object("${D_OUT}")
+  expect_json("${D_OUT}" ON valid)
+  expect_json("${D_OUT}" ON optimal)
+  expect_json("${D_OUT}" ON below_threshold)
+  expect_json_length("${D_OUT}" ${opt} solution)
+endforeach()
+krelu_run(DH ARGS decode set-cover sc.json net_bnb.txt)
+expect_match("${DH_OUT}" "valid: +yes, a cover" "human decode")
+expect_match("${DH_OUT}" "optimal: +yes \\(META optimum ${opt}\\)" "human decode")

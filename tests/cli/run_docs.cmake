@@ -1,0 +1,108 @@
+# Runs every line of the ```sh blocks of markdown files, in order, as a user would paste them in
+# the repository root after the build, and fails on the first line whose exit code is not the
+# expected one.
+#
+#   cmake -DKRELU=<krelu binary> -DREPO=<repository root> -DWORK_DIR=<scratch>
+#         -P run_docs.cmake -- file1.md [file2.md ...]
+#
+# The lines run with `sh -c` in WORK_DIR, which mirrors the repository root: `tests` links to the
+# repository's tests/ and `build/cli/krelu` to the binary under test, so the documented paths work
+# unchanged and every file a line writes (under build/) lands in the scratch directory.
+# Conventions in the markdown:
+#   - a line ending in "# exit N" must exit with code N (default 0);
+#   - a line ending in "\" continues on the next line;
+#   - blank lines and comment lines ("# ...") are skipped;
+#   - a block right after the line "<!-- docs-test: skip -->" is not run (e.g. install steps).
+
+foreach(var KRELU REPO WORK_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_docs.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+set(files)
+set(after_dashes OFF)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_dashes)
+    list(APPEND files "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_dashes ON)
+  endif()
+endforeach()
+if(NOT files)
+  message(FATAL_ERROR "run_docs.cmake: no markdown file given after --")
+endif()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR}/build/cli)
+file(CREATE_LINK ${REPO}/tests ${WORK_DIR}/tests SYMBOLIC)
+file(CREATE_LINK ${KRELU} ${WORK_DIR}/build/cli/krelu SYMBOLIC)
+
+set(total 0)
+foreach(md IN LISTS files)
+  file(READ ${md} text)
+  # Keep list handling away from the shell's '\', ';', '[' and ']'.
+  string(REPLACE "\\" "<BS>" text "${text}")
+  string(REPLACE ";" "<SEMI>" text "${text}")
+  string(REPLACE "[" "<LB>" text "${text}")
+  string(REPLACE "]" "<RB>" text "${text}")
+  string(REPLACE "\n" ";" lines "${text}")
+  set(in_block OFF)
+  set(skip_next OFF)
+  set(skip_block OFF)
+  set(pending "")
+  set(number 0)
+  foreach(line IN LISTS lines)
+    math(EXPR number "${number} + 1")
+    if(NOT in_block)
+      if(line MATCHES "^```sh[ \t]*$")
+        set(in_block ON)
+        set(skip_block ${skip_next})
+      endif()
+      if(line MATCHES "^<!-- docs-test: skip -->")
+        set(skip_next ON)
+      elseif(NOT line STREQUAL "")
+        set(skip_next OFF)
+      endif()
+      continue()
+    endif()
+    if(line MATCHES "^```")
+      set(in_block OFF)
+      set(skip_next OFF)
+      continue()
+    endif()
+    if(skip_block)
+      continue()
+    endif()
+    if(line MATCHES "<BS>$")
+      string(REGEX REPLACE "<BS>$" "" line "${line}")
+      string(APPEND pending "${line}")
+      continue()
+    endif()
+    set(command "${pending}${line}")
+    set(pending "")
+    string(STRIP "${command}" command)
+    if(command STREQUAL "" OR command MATCHES "^#")
+      continue()
+    endif()
+    set(expected 0)
+    if(command MATCHES "#[ \t]*exit[ \t]+([0-9]+)[ \t]*$")
+      set(expected ${CMAKE_MATCH_1})
+    endif()
+    string(REPLACE "<BS>" "\\" command "${command}")
+    string(REPLACE "<SEMI>" ";" command "${command}")
+    string(REPLACE "<LB>" "[" command "${command}")
+    string(REPLACE "<RB>" "]" command "${command}")
+    execute_process(COMMAND sh -c "${command}" WORKING_DIRECTORY ${WORK_DIR}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message(STATUS "${md}:${number}: $ ${command}\n${out}${err}")
+    if(NOT "${rc}" STREQUAL "${expected}")
+      message(FATAL_ERROR "${md}:${number}: exit code ${rc}, expected ${expected}\n$ ${command}\nstdout:\n${out}\nstderr:\n${err}")
+    endif()
+    math(EXPR total "${total} + 1")
+  endforeach()
+endforeach()
+if(total EQUAL 0)
+  message(FATAL_ERROR "run_docs.cmake: no ```sh line found in ${files}")
+endif()
+message(STATUS "ran ${total} documented command lines")
