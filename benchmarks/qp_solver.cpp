@@ -124,6 +124,10 @@ Row run(const Config& config, int length, std::mt19937_64& rng) {
 
 int main(int argc, char** argv) {
   const int length = argc > 1 ? std::atoi(argv[1]) : 4000;
+  if (length < 1) {
+    std::fprintf(stderr, "usage: bench_qp_solver [sequence length >= 1, default 4000]\n");
+    return 2;
+  }
   std::mt19937_64 rng(2024);
   const std::vector<Config> configs = {{2, 1, 8, false}, {3, 1, 16, false}, {6, 1, 16, false},
                                        {3, 2, 8, false}, {2, 3, 5, false},  {3, 2, 8, true},

@@ -161,7 +161,7 @@ TEST_CASE("svmlight: a file in scikit-learn's dump format reads like its CSV twi
   CHECK(svm_sparse.inputs().nonZeros() == 7);
 }
 
-TEST_CASE("svmlight: the header keeps the dimension; without it the dimension is the largest index") {
+TEST_CASE("svmlight: the header keeps the dimension, and without it the dimension is the largest index") {
   std::mt19937_64 rng(51);
   for (int t = 0; t < 30; ++t) {
     auto s = iotest::random_set<double, Sparse>(1 + static_cast<Eigen::Index>(rng() % 10),

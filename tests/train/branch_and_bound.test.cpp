@@ -103,7 +103,7 @@ TEST_CASE("budgets end the search with the best network and a valid bound") {
   CHECK(c.loss >= best.loss * (1 - 1e-9));
 }
 
-TEST_CASE("the optimal value does not depend on the thread count; one thread is deterministic") {
+TEST_CASE("the optimal value does not depend on the thread count, and one thread is deterministic") {
   std::mt19937_64 rng(17);
   for (int trial = 0; trial < 4; ++trial) {
     const auto s = krelu_test::planted(24, 3, Eigen::Vector2d(1, 1), 0.2, rng);
@@ -136,4 +136,56 @@ TEST_CASE("progress reports nodes, bounds and gap") {
     CHECK(p.incumbent >= r.loss * (1 - 1e-9));
   }
   CHECK(seen.back().nodes <= r.nodes);
+}
+
+TEST_CASE("a memory limit on open nodes switches to depth-first and keeps the optimum") {
+  std::mt19937_64 rng(2024);
+  for (int trial = 0; trial < 24; ++trial) {
+    const int k = 1 + trial % 2;
+    const int m = k == 1 ? 10 + trial % 6 : 8 + trial % 4;
+    const auto s = trial % 3 == 0 ? krelu_test::random_instance(m, 2, rng, false)
+                                  : krelu_test::planted(m, 2, Eigen::VectorXd::Ones(k), 0.2, rng);
+    auto o = options(k, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+    o.incumbent_restarts = 0;  // a weak first incumbent makes the open list grow
+    const auto roomy = krelu::train_exact(s, o);
+    o.memory_limit_bytes = 1;  // every child beyond the roots goes depth-first
+    const auto tight = krelu::train_exact(s, o);
+    CAPTURE(trial, m, k, roomy.loss, tight.loss, roomy.peak_open_nodes, tight.peak_open_nodes);
+    REQUIRE(roomy.status == krelu::Status::optimal);
+    REQUIRE(tight.status == krelu::Status::optimal);
+    CHECK(std::abs(tight.loss - roomy.loss) <= 1e-9 * roomy.loss + 1e-14);
+    // depth-first holds at most (roots) + (depth <= m groups) x (children per branching <= 2^k)
+    CHECK(tight.peak_open_nodes <= static_cast<std::uint64_t>((k + 1) + m * (1 << k)));
+    CHECK(roomy.peak_open_bytes > 0);
+  }
+  krelu::TrainOptions<double> bad;
+  bad.memory_limit_bytes = 0;
+  CHECK_THROWS_WITH(bad.validate(), Catch::Contains("memory_limit_bytes"));
+}
+
+TEST_CASE("a std::stop_token ends the search like cancel, keeping the best network and bound") {
+  std::mt19937_64 rng(6);
+  const auto s = krelu_test::planted(40, 3, Eigen::Vector2d(1, -1), 0.3, rng);
+  auto o = options(2, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+  const auto best = krelu::train_exact(s, o);
+  REQUIRE(best.status == krelu::Status::optimal);
+  std::stop_source source;
+  o.stop_token = source.get_token();
+  o.progress_interval_seconds = 0;
+  o.progress = [&](const krelu::Progress& p) {
+    if (p.nodes >= 3) source.request_stop();
+  };
+  const auto r = krelu::train_exact(s, o);
+  CHECK(r.status == krelu::Status::cancelled);
+  CHECK(r.lower_bound <= best.loss * (1 + 1e-9));
+  CHECK(r.loss >= best.loss * (1 - 1e-9));
+  CHECK(krelu::loss(r.network, s) == Approx(r.loss).epsilon(1e-12));
+
+  std::stop_source before;
+  before.request_stop();
+  o.progress = nullptr;
+  o.stop_token = before.get_token();
+  o.method = krelu::Method::enumerate;
+  const auto small = krelu_test::planted(6, 2, Eigen::Vector2d(1, 1), 0.1, rng);
+  CHECK(krelu::train_exact(small, o).status == krelu::Status::cancelled);
 }

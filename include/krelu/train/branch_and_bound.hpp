@@ -139,6 +139,7 @@ class BranchAndBound {
       root.activity.assign(static_cast<std::size_t>(groups_.count() * k_), -1);
       root.tied.assign(static_cast<std::size_t>(k_), 1);
       root.sequence = sequence_++;
+      open_bytes_ += node_bytes(root);
       open_.push(std::move(root));
     }
     if (threads <= 1) {
@@ -156,15 +157,13 @@ class BranchAndBound {
   const Vector& best_theta() const { return best_theta_; }
   Scalar best_error() const { return best_error_; }
   /// Proven lower bound on the minimum total error (scaled).
-  Scalar lower_bound() const {
-    Scalar lb = floor_;
-    if (!open_.empty()) lb = std::min(lb, open_.top().bound);
-    return std::min(lb, best_error_);
-  }
+  Scalar lower_bound() const { return std::min(std::min(floor_, open_minimum()), best_error_); }
   Status status() const { return status_; }
   bool numerical_trouble() const { return numerical_trouble_; }
   std::uint64_t nodes() const { return nodes_; }
   std::uint64_t qps() const { return qps_; }
+  std::uint64_t peak_open_nodes() const { return peak_open_nodes_; }
+  std::size_t peak_open_bytes() const { return peak_open_bytes_; }
 
  private:
   Scalar tolerance(const Scalar& incumbent) const {
@@ -407,7 +406,7 @@ class BranchAndBound {
         std::unique_lock<std::mutex> lock(mutex_);
         for (;;) {
           if (stop_) return;
-          if (!open_.empty()) break;
+          if (!open_.empty() || !dive_.empty()) break;
           if (busy_ == 0) {
             stop_ = true;
             wake_.notify_all();
@@ -420,8 +419,7 @@ class BranchAndBound {
           wake_.notify_all();
           return;
         }
-        node = open_.top();
-        open_.pop();
+        node = take_next();
         incumbent = best_error_;
         if (node.bound >= incumbent - tolerance(incumbent)) {  // pruned by an improved incumbent
           floor_ = std::min(floor_, node.bound);
@@ -511,16 +509,61 @@ class BranchAndBound {
       }
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (auto& c : children) {
-          c.sequence = sequence_++;
-          open_.push(std::move(c));
-        }
+        store_children(children);
         in_progress_bounds_.erase(in_progress_bounds_.find(parent_bound));
         --busy_;
         report_progress();
         wake_.notify_all();
       }
     }
+  }
+
+  /// Memory held by an open node (its vectors' heap blocks included).
+  static std::size_t node_bytes(const SearchNode<Scalar>& node) {
+    return sizeof(SearchNode<Scalar>) + node.activity.capacity() + node.fixed_order.capacity() * sizeof(int) +
+           node.tied.capacity() + node.epigraph.capacity() * sizeof(Eigen::Index) +
+           static_cast<std::size_t>(node.warm.size()) * sizeof(Scalar);
+  }
+
+  /// Called with the lock held: the next node, from the depth-first stack while it has any.
+  SearchNode<Scalar> take_next() {
+    SearchNode<Scalar> node;
+    if (!dive_.empty()) {
+      node = std::move(dive_.back());
+      dive_.pop_back();
+    } else {
+      node = open_.top();
+      open_.pop();
+    }
+    open_bytes_ -= std::min(open_bytes_, node_bytes(node));
+    return node;
+  }
+
+  /// Called with the lock held. Best-first while the open nodes fit in options.memory_limit_bytes;
+  /// beyond it, children go on a depth-first stack, which holds at most depth x branching nodes, so
+  /// memory stays bounded and the search still ends with the same certificate.
+  void store_children(std::vector<SearchNode<Scalar>>& children) {
+    std::size_t bytes = 0;
+    for (auto& c : children) {
+      c.sequence = sequence_++;
+      bytes += node_bytes(c);
+    }
+    if (open_bytes_ + bytes > options_.memory_limit_bytes) {
+      for (auto it = children.rbegin(); it != children.rend(); ++it) dive_.push_back(std::move(*it));
+    } else {
+      for (auto& c : children) open_.push(std::move(c));
+    }
+    open_bytes_ += bytes;
+    peak_open_bytes_ = std::max(peak_open_bytes_, open_bytes_);
+    peak_open_nodes_ = std::max<std::uint64_t>(peak_open_nodes_, open_.size() + dive_.size());
+  }
+
+  /// Smallest bound among the open nodes (infinity when none).
+  Scalar open_minimum() const {
+    Scalar lb = NumericTraits<Scalar>::infinity();
+    if (!open_.empty()) lb = open_.top().bound;
+    for (const auto& node : dive_) lb = std::min(lb, node.bound);
+    return lb;
   }
 
   Scalar best_error_snapshot() {
@@ -538,7 +581,7 @@ class BranchAndBound {
       status_ = Status::time_limit;
       return false;
     }
-    if (options_.cancel && options_.cancel()) {
+    if ((options_.cancel && options_.cancel()) || options_.stop_token.stop_requested()) {
       status_ = Status::cancelled;
       return false;
     }
@@ -552,11 +595,10 @@ class BranchAndBound {
     last_progress_ = t;
     Progress p;
     p.nodes = nodes_;
-    p.open_nodes = open_.size();
+    p.open_nodes = open_.size() + dive_.size();
     p.qps = qps_;
     const Scalar to_loss = s_.label_scale * s_.label_scale / total_weight_;
-    Scalar lb = floor_;
-    if (!open_.empty()) lb = std::min(lb, open_.top().bound);
+    Scalar lb = std::min(floor_, open_minimum());
     if (!in_progress_bounds_.empty()) lb = std::min(lb, *in_progress_bounds_.begin());
     lb = std::min(lb, best_error_);
     p.incumbent = static_cast<double>(best_error_ * to_loss);
@@ -579,6 +621,10 @@ class BranchAndBound {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::priority_queue<SearchNode<Scalar>, std::vector<SearchNode<Scalar>>, NodeOrder<Scalar>> open_;
+  std::vector<SearchNode<Scalar>> dive_;  ///< depth-first stack, used while open nodes exceed the memory limit
+  std::size_t open_bytes_ = 0;
+  std::size_t peak_open_bytes_ = 0;
+  std::uint64_t peak_open_nodes_ = 0;
   std::multiset<Scalar> in_progress_bounds_;
   int busy_ = 0;
   bool stop_ = false;
@@ -638,6 +684,8 @@ TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOp
   result.lower_bound = lb > Scalar(0) ? std::min(lb, result.loss) : Scalar(0);
   result.nodes = search.nodes();
   result.qps = search.qps();
+  result.peak_open_nodes = search.peak_open_nodes();
+  result.peak_open_bytes = search.peak_open_bytes();
   result.status = search.status();
   if (result.status == Status::optimal) {
     const Scalar allowed = detail::gap_tolerance(options, result.loss, detail::label_scale_loss<Scalar>(samples));

@@ -159,7 +159,7 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
       if ((done & 1023U) == 0) {
         const double t = elapsed();
         if (t > options.time_limit_seconds) { result.status = Status::time_limit; stopped = true; }
-        if (options.cancel && options.cancel()) { result.status = Status::cancelled; stopped = true; }
+        if ((options.cancel && options.cancel()) || options.stop_token.stop_requested()) { result.status = Status::cancelled; stopped = true; }
         if (options.progress && (t - last_progress >= options.progress_interval_seconds || stopped)) {
           last_progress = t;
           Progress p;

@@ -20,6 +20,7 @@
 #include "krelu/loss.hpp"
 #include "krelu/network.hpp"
 #include "krelu/qp/convex_qp.hpp"
+#include "krelu/train/qp_audit.hpp"
 #include "krelu/sample_container.hpp"
 #include "krelu/samples.hpp"
 #include "krelu/train/options.hpp"
@@ -643,6 +644,7 @@ class LocalSearcher {
     qp_.compute(H, g, C, Vector::Zero(C.rows()), balls);
     ++qps_;
     if (qp_.info() != qp::QpStatus::optimal) return false;
+    audit_accepted(qp_);
     const Vector& theta = qp_.solution();
     candidate.resize(k, n);
     for (Eigen::Index j = 0; j < k; ++j) candidate.row(j) = theta.segment(j * n, n).transpose();

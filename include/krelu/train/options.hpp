@@ -4,10 +4,12 @@
 /// which budget; validate() rejects nonsense before any work starts.
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
+#include <stop_token>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -102,6 +104,10 @@ struct TrainOptions {
   std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
   double progress_interval_seconds = 0.25;
   std::function<bool()> cancel;           ///< polled during the search; returning true stops it
+  std::stop_token stop_token;             ///< a stop request ends the search like `cancel`
+  /// branch_and_bound: memory the open nodes may hold. Beyond it the search goes depth-first (memory
+  /// proportional to the depth) until the open list shrinks; the result and certificate are unchanged.
+  std::size_t memory_limit_bytes = std::size_t{1} << 30;
 
   /// Throws std::invalid_argument naming the field and its valid range.
   void validate() const {
@@ -119,6 +125,7 @@ struct TrainOptions {
     if (!(relative_gap >= 0) || !(absolute_gap >= 0) || !std::isfinite(relative_gap) || !std::isfinite(absolute_gap))
       throw std::invalid_argument("TrainOptions.relative_gap and absolute_gap must be finite and >= 0");
     if (incumbent_restarts < 0) throw std::invalid_argument("TrainOptions.incumbent_restarts must be >= 0");
+    if (memory_limit_bytes == 0) throw std::invalid_argument("TrainOptions.memory_limit_bytes must be >= 1");
     if (threads < 0) throw std::invalid_argument("TrainOptions.threads must be >= 0 (0 = all cores)");
     if (!(progress_interval_seconds >= 0))
       throw std::invalid_argument("TrainOptions.progress_interval_seconds must be >= 0");

@@ -17,6 +17,7 @@
 
 #include "krelu/network.hpp"
 #include "krelu/qp/convex_qp.hpp"
+#include "krelu/train/qp_audit.hpp"
 #include "krelu/sample_container.hpp"
 #include "krelu/train/pattern_problem.hpp"
 
@@ -85,6 +86,7 @@ RealizableResult<Scalar> fit_realizable(const Samples& samples, Scalar tolerance
   const Scalar scale = yp.squaredNorm();
   out.residual = scale > Scalar(0) ? r.squaredNorm() / scale : Scalar(0);
 
+  if (solver.info() == qp::QpStatus::optimal) detail::audit_accepted(solver);
   if (solver.info() == qp::QpStatus::optimal && out.residual <= tolerance) {
     out.realizable = true;
     Matrix W = w.transpose() * (s.label_scale / s.input_scale);

@@ -3,6 +3,7 @@
 /// TrainResult: the best network found, its loss, a proven lower bound on the optimum and how the
 /// search ended.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -17,7 +18,7 @@ enum class Status {
   time_limit,       ///< stopped by TrainOptions.time_limit_seconds
   pattern_limit,    ///< enumeration refused: more patterns than TrainOptions.pattern_limit
   node_limit,       ///< stopped by TrainOptions.node_limit
-  cancelled,        ///< stopped by TrainOptions.cancel
+  cancelled,        ///< stopped by TrainOptions.cancel or TrainOptions.stop_token
   numerical_issue   ///< a convex subproblem could not be solved reliably; bound not certified
 };
 
@@ -45,6 +46,8 @@ struct TrainResult {
   std::uint64_t patterns = 0;      ///< sign-vector/pattern pairs visited (enumerate)
   std::uint64_t qps = 0;           ///< convex problems solved
   std::uint64_t nodes = 0;         ///< search nodes (branch_and_bound)
+  std::uint64_t peak_open_nodes = 0;  ///< most nodes waiting at once (branch_and_bound)
+  std::size_t peak_open_bytes = 0;    ///< most memory those nodes held (see TrainOptions.memory_limit_bytes)
   double seconds = 0;
   std::string message;             ///< why the search ended early or was refused (empty when optimal)
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "krelu/qp/convex_qp.hpp"
+#include "krelu/train/qp_audit.hpp"
 
 namespace krelu::detail {
 
@@ -25,6 +26,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
     solver.compute(H, g, C, d, balls);
     ++attempts;
     if (solver.info() == qp::QpStatus::optimal) {
+      audit_accepted(solver);
       x = solver.solution();
       return true;
     }
@@ -37,6 +39,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
     wide.compute(H.template cast<L>(), g.template cast<L>(), C.template cast<L>(), d.template cast<L>(), wide_balls);
     ++attempts;
     if (wide.info() == qp::QpStatus::optimal) {
+      audit_accepted(wide);
       x = wide.solution().template cast<double>();
       return true;
     }
