@@ -1,5 +1,7 @@
-// Branch-and-bound vs enumeration: one row per instance and method.
+// Branch-and-bound vs enumeration: one row per instance and method; then what each search technique
+// pays (each switched off in turn, same instances, same run); then reduction instances; then threads.
 // Usage: bench_branch_and_bound [--quick] [--threads T]
+#include <krelu/reductions/set_cover.hpp>
 #include <krelu/train/exact.hpp>
 
 #include <cstdio>
@@ -68,5 +70,94 @@ int main(int argc, char** argv) {
                 krelu::to_string(r.status), static_cast<double>(r.loss), static_cast<double>(r.lower_bound),
                 static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.qps), t, speed);
     std::fflush(stdout);
+  }
+
+  // What each technique pays: nodes and QPs are noise-free counts; seconds are medians of 3 runs.
+  std::printf("\n%-26s %-24s %-14s %10s %10s %9s %9s\n", "instance", "techniques", "status", "nodes", "QPs", "seconds",
+              "x all-on");
+  struct Case { const char* name; krelu::SampleSet<double> s; int k; std::optional<double> radius; };
+  std::vector<Case> cases;
+  cases.push_back({"planted(20,3,2)", krelu_bench::planted(20, 3, Eigen::Vector2d(1, 1), 0.1, 11), 2, std::nullopt});
+  cases.push_back({"planted(16,3,2) mixed", krelu_bench::planted(16, 3, Eigen::Vector2d(1, -1), 0.1, 12), 2, std::nullopt});
+  cases.push_back({"planted(16,3,2) R=0.5", krelu_bench::planted(16, 3, Eigen::Vector2d(1, -1), 0.1, 13), 2, 0.5});
+  if (!quick) cases.push_back({"planted(30,3,2) R=0.5", krelu_bench::planted(30, 3, Eigen::Vector2d(1, 1), 0.1, 14), 2, 0.5});
+  const krelu::SearchTechniques on{};
+  std::vector<std::pair<const char*, krelu::SearchTechniques>> variants = {{"all on", on}};
+  auto v = on; v.symmetry_breaking = false; variants.emplace_back("- symmetry breaking", v);
+  v = on; v.convex_epigraph = false; variants.emplace_back("- convex epigraph", v);
+  v = on; v.triangle_relaxation = false; variants.emplace_back("- triangle relaxation", v);
+  v = on; v.polish = false; variants.emplace_back("- polish", v);
+  v = on; v.worst_sample_branching = false; variants.emplace_back("- worst-sample branching", v);
+  for (const auto& c : cases) {
+    double base = 0;
+    for (const auto& [label, techniques] : variants) {
+      krelu::TrainOptions<double> o;
+      o.units = c.k;
+      o.radius = c.radius;
+      o.threads = 1;
+      o.techniques = techniques;
+      o.time_limit_seconds = quick ? 20 : 120;
+      std::vector<double> times;
+      krelu::TrainResult<double> r = krelu::train_exact(c.s, o);
+      times.push_back(r.seconds);
+      for (int rep = 0; rep < 2 && r.seconds < 5; ++rep) times.push_back(krelu::train_exact(c.s, o).seconds);
+      const double t = krelu_bench::median(times);
+      if (base == 0) base = t;
+      std::printf("%-26s %-24s %-14s %10llu %10llu %9.3f %9.2f\n", c.name, label, krelu::to_string(r.status),
+                  static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.qps), t, t / base);
+      std::fflush(stdout);
+    }
+  }
+
+  // Set Cover reduction instances (Theorem 8): tiny optima, where absolute tolerances fail.
+  std::printf("\n%-26s %5s %4s %-10s %-14s %14s %14s %10s %10s %9s\n", "Set Cover (Thm 8)", "m", "n", "method", "status",
+              "loss", "OPT gamma^2/m", "nodes", "QPs", "seconds");
+  const std::vector<std::pair<int, int>> covers = quick ? std::vector<std::pair<int, int>>{{6, 4}, {10, 6}}
+                                                        : std::vector<std::pair<int, int>>{{6, 4}, {10, 6}, {16, 8}, {24, 14}};
+  for (const auto& [universe, subsets] : covers) {
+    std::mt19937_64 rng(900 + universe);
+    const auto sc = krelu::problems::random_set_cover(universe, subsets, 0.35, rng);
+    const auto red = krelu::reductions::reduce(sc);
+    const auto cover = krelu::problems::solve_exact(sc);
+    const double predicted = static_cast<double>(krelu::reductions::predicted_loss(red, cover));
+    char name[64];
+    std::snprintf(name, sizeof name, "|U|=%d M=%d", universe, subsets);
+    for (const auto method : {krelu::Method::enumerate, krelu::Method::branch_and_bound}) {
+      krelu::TrainOptions<double> o;
+      o.units = red.units;
+      o.signs = red.signs;
+      o.method = method;
+      o.threads = threads;
+      o.time_limit_seconds = quick ? 30 : 300;
+      const auto r = krelu::train_exact(red.samples, o);
+      if (r.status == krelu::Status::pattern_limit) continue;
+      std::printf("%-26s %5lld %4lld %-10s %-14s %14.6e %14.6e %10llu %10llu %9.3f\n", name,
+                  static_cast<long long>(red.samples.size()), static_cast<long long>(red.samples.dim()),
+                  method == krelu::Method::enumerate ? "enumerate" : "bnb", krelu::to_string(r.status),
+                  static_cast<double>(r.loss), predicted, static_cast<unsigned long long>(r.nodes),
+                  static_cast<unsigned long long>(r.qps), r.seconds);
+      std::fflush(stdout);
+    }
+  }
+
+  // Threads: the same search on 1 and 2 threads (medians of 3); the optimal value must not change.
+  if (!quick) {
+    std::printf("\n%-26s %8s %-14s %14s %10s %9s %9s\n", "instance", "threads", "status", "loss", "nodes", "seconds",
+                "speed-up");
+    const auto s = krelu_bench::planted(40, 3, Eigen::Vector2d(1, 1), 0.1, 15);
+    double one = 0;
+    for (int t : {1, 2}) {
+      krelu::TrainOptions<double> o;
+      o.units = 2;
+      o.threads = t;
+      std::vector<double> times;
+      krelu::TrainResult<double> r = krelu::train_exact(s, o);
+      times.push_back(r.seconds);
+      for (int rep = 0; rep < 2; ++rep) times.push_back(krelu::train_exact(s, o).seconds);
+      const double med = krelu_bench::median(times);
+      if (t == 1) one = med;
+      std::printf("%-26s %8d %-14s %14.8e %10llu %9.3f %9.2f\n", "planted(40,3,2)", t, krelu::to_string(r.status),
+                  static_cast<double>(r.loss), static_cast<unsigned long long>(r.nodes), med, one / med);
+    }
   }
 }

@@ -189,3 +189,56 @@ TEST_CASE("a std::stop_token ends the search like cancel, keeping the best netwo
   const auto small = krelu_test::planted(6, 2, Eigen::Vector2d(1, 1), 0.1, rng);
   CHECK(krelu::train_exact(small, o).status == krelu::Status::cancelled);
 }
+
+TEST_CASE("every search technique can be switched off without changing the optimum") {
+  std::mt19937_64 rng(77);
+  const auto all_on = krelu::SearchTechniques{};
+  std::vector<std::pair<const char*, krelu::SearchTechniques>> variants;
+  auto t = all_on; t.symmetry_breaking = false; variants.emplace_back("no symmetry breaking", t);
+  t = all_on; t.convex_epigraph = false; variants.emplace_back("no convex epigraph", t);
+  t = all_on; t.triangle_relaxation = false; variants.emplace_back("no triangle relaxation", t);
+  t = all_on; t.polish = false; variants.emplace_back("no polish", t);
+  t = all_on; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
+  t = krelu::SearchTechniques{false, false, false, false, false}; variants.emplace_back("all off", t);
+  for (int trial = 0; trial < 36; ++trial) {
+    const int k = 1 + trial % 2;
+    const int m = k == 1 ? 6 + trial % 5 : 4 + trial % 3;
+    const bool bounded = trial % 3 != 2;
+    const auto s = krelu_test::planted(m, 2, trial % 4 == 0 ? Eigen::VectorXd(Eigen::VectorXd::Ones(k)) : Eigen::VectorXd(Eigen::VectorXd::LinSpaced(k, 1, -1)),
+                                       0.2, rng);
+    const std::optional<double> radius = bounded ? std::optional<double>(0.6) : std::nullopt;
+    auto o = options(k, krelu::Signs::free(), radius, krelu::Method::branch_and_bound);
+    o.incumbent_restarts = trial % 2;
+    const auto ref = krelu::train_exact(s, options(k, krelu::Signs::free(), radius, krelu::Method::enumerate));
+    REQUIRE(ref.status == krelu::Status::optimal);
+    for (const auto& [name, techniques] : variants) {
+      o.techniques = techniques;
+      const auto r = krelu::train_exact(s, o);
+      CAPTURE(trial, m, k, bounded, name, ref.loss, r.loss, r.lower_bound);
+      REQUIRE(r.status == krelu::Status::optimal);
+      CHECK(std::abs(r.loss - ref.loss) <= 1e-9 * ref.loss + 1e-14);
+      CHECK(r.lower_bound <= ref.loss * (1 + 1e-9) + 1e-14);
+    }
+  }
+}
+
+TEST_CASE("the triangle relaxation strengthens the bounded problem's bound") {
+  // Same instances with and without it: never more nodes in total, and fewer on some.
+  std::mt19937_64 rng(4242);
+  std::uint64_t with = 0, without = 0;
+  for (int trial = 0; trial < 8; ++trial) {
+    const auto s = krelu_test::planted(14, 2, Eigen::Vector2d(1, -1), 0.2, rng);
+    auto o = options(2, krelu::Signs::free(), 0.5, krelu::Method::branch_and_bound);
+    o.incumbent_restarts = 4;
+    const auto on = krelu::train_exact(s, o);
+    o.techniques.triangle_relaxation = false;
+    const auto off = krelu::train_exact(s, o);
+    REQUIRE(on.status == krelu::Status::optimal);
+    REQUIRE(off.status == krelu::Status::optimal);
+    CHECK(std::abs(on.loss - off.loss) <= 1e-9 * off.loss + 1e-14);
+    with += on.nodes;
+    without += off.nodes;
+  }
+  CAPTURE(with, without);
+  CHECK(with < without);
+}

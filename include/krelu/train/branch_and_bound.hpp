@@ -9,6 +9,10 @@
 ///   and s y_i <= 0: (s sum_j [z_j]_+ - y_i)^2 = (sum_j [z_j]_+ + |y_i|)^2 is a nondecreasing convex
 ///   function of convex functions), through epigraph variables t_ij >= max(0, z_ij), added lazily
 ///   when the relaxation's minimiser activates them, and c_i y_i^2 otherwise;
+/// - bounded problem (||w_j|| <= R): every other unfixed sample through the ReLU triangle hull of
+///   its activities, u_ij in [max(0, z_ij), (z_ij + M_i) / 2] with z_ij = <w_j, x_i> and
+///   M_i = R ||x_i|| >= |z_ij|, and the exact term c_i (sum_j a_j u_ij - y_i)^2, added lazily when
+///   y_i lies outside what the hull allows at the relaxation's minimiser;
 /// - every other unfixed sample contributes >= 0 and is dropped.
 /// The relaxation's minimiser is a network whose true loss, and the loss of the exact minimiser of
 /// the full pattern it induces, are upper bounds. Branching picks the unfixed group that hurts
@@ -92,6 +96,7 @@ struct SearchNode {
   std::vector<int> fixed_order;        ///< groups in the order they were fixed
   std::vector<std::uint8_t> tied;      ///< per unit: columns of j and next_same[j] equal so far
   std::vector<Eigen::Index> epigraph;  ///< convex samples modelled with t variables
+  std::vector<Eigen::Index> triangle;  ///< bounded problem: unfixed samples modelled by the triangle hull
   Vector warm;                         ///< parent's minimiser (theta) for a warm start
   Scalar bound = Scalar(0);            ///< lower bound on total error in this subtree (scaled)
   std::uint64_t sequence = 0;          ///< creation order, for deterministic ties
@@ -137,7 +142,7 @@ class BranchAndBound {
       SearchNode<Scalar> root;
       root.sign_class = static_cast<int>(c);
       root.activity.assign(static_cast<std::size_t>(groups_.count() * k_), -1);
-      root.tied.assign(static_cast<std::size_t>(k_), 1);
+      root.tied.assign(static_cast<std::size_t>(k_), options_.techniques.symmetry_breaking ? 1 : 0);
       root.sequence = sequence_++;
       open_bytes_ += node_bytes(root);
       open_.push(std::move(root));
@@ -207,6 +212,19 @@ class BranchAndBound {
     return cls.common_sign != 0 && Scalar(cls.common_sign) * s_.y(i) <= Scalar(0);
   }
 
+  /// A convex sample needs no branching when its exact term enters the bound (epigraph variables);
+  /// without them its bound c_i y_i^2 is exact only once its activities are fixed.
+  bool settled_by_epigraph(const SignClass& cls, Eigen::Index i) const {
+    return options_.techniques.convex_epigraph && is_convex_sample(cls, i);
+  }
+
+  /// M_i = R ||x_i|| (bounded problem): |<w_j, x_i>| <= M_i on the ball, rounded up so the hull
+  /// still contains every feasible point.
+  Scalar hull_height(Eigen::Index i) const {
+    const Scalar norm = sqrt_of(Scalar(s_.x.row(i).squaredNorm()));
+    return *scaled_radius_ * norm * (Scalar(1) + Scalar(16) * NumericTraits<Scalar>::epsilon());
+  }
+
   struct Evaluation {
     bool solved = false;
     Vector theta;
@@ -220,7 +238,9 @@ class BranchAndBound {
     Evaluation ev;
     for (Eigen::Index round = 0; round <= m_; ++round) {
       const Eigen::Index ne = static_cast<Eigen::Index>(node.epigraph.size());
-      const Eigen::Index p = n_ * k_ + ne * k_;
+      const Eigen::Index nt = static_cast<Eigen::Index>(node.triangle.size());
+      const Eigen::Index tri_base = n_ * k_ + ne * k_;
+      const Eigen::Index p = tri_base + nt * k_;
       Matrix H = Matrix::Zero(p, p);
       Vector g = Vector::Zero(p);
       std::vector<char> in_epigraph(static_cast<std::size_t>(m_), 0);
@@ -252,12 +272,24 @@ class BranchAndBound {
         H.block(base, base, k_, k_).array() += Scalar(2) * c;
         g.segment(base, k_).array() += Scalar(2) * c * ay;
       }
+      // triangle samples: c (sum_j a_j u_j - y)^2
+      for (Eigen::Index e = 0; e < nt; ++e) {
+        const Eigen::Index i = node.triangle[static_cast<std::size_t>(e)];
+        const Scalar c = s_.c(i), y = s_.y(i);
+        const Eigen::Index base = tri_base + e * k_;
+        for (int j = 0; j < k_; ++j) {
+          const Scalar aj = Scalar(a[static_cast<std::size_t>(j)]);
+          g(base + j) -= Scalar(2) * c * y * aj;
+          for (int l = 0; l < k_; ++l) H(base + j, base + l) += Scalar(2) * c * aj * Scalar(a[static_cast<std::size_t>(l)]);
+        }
+      }
       // constraints
       Eigen::Index rows = 0;
       for (int grp = 0; grp < groups_.count(); ++grp)
         if (node.activity[static_cast<std::size_t>(grp * k_)] >= 0) rows += k_;
-      rows += 2 * ne * k_;
+      rows += 2 * ne * k_ + 3 * nt * k_;
       Matrix C = Matrix::Zero(rows, p);
+      Vector d = Vector::Zero(rows);
       Eigen::Index r = 0;
       for (int grp = 0; grp < groups_.count(); ++grp) {
         if (node.activity[static_cast<std::size_t>(grp * k_)] < 0) continue;
@@ -275,6 +307,19 @@ class BranchAndBound {
           ++r;
         }
       }
+      for (Eigen::Index e = 0; e < nt; ++e) {
+        const Eigen::Index i = node.triangle[static_cast<std::size_t>(e)];
+        const Eigen::Index base = tri_base + e * k_;
+        for (int j = 0; j < k_; ++j) {
+          C(r++, base + j) = Scalar(1);  // u_j >= 0
+          C(r, base + j) = Scalar(1);    // u_j >= <w_j, x_i>
+          C.row(r).segment(j * n_, n_) = -s_.x.row(i);
+          ++r;
+          C(r, base + j) = Scalar(-2);   // 2 u_j <= <w_j, x_i> + M_i
+          C.row(r).segment(j * n_, n_) = s_.x.row(i);
+          d(r++) = -hull_height(i);
+        }
+      }
       std::vector<qp::BallConstraint<Scalar>> balls;
       if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
       if (node.warm.size() == p) solver.warm_start_point(node.warm);
@@ -286,33 +331,55 @@ class BranchAndBound {
         solver.clear_warm_start();
       }
       Vector x;
-      if (!robust_solve(solver, H, g, C, Vector(Vector::Zero(rows)), balls, qps, x)) return ev;
+      if (!robust_solve(solver, H, g, C, d, balls, qps, x)) return ev;
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
       const Scalar value = relaxation_value(node, cls, x);
       ev.bound = value - certificate_slack(value, scale_);
       node.warm = x;
-      // Lazily model convex samples that the minimiser activates.
-      if (cls.common_sign == 0) break;
-      bool added = false;
+      // Lazily model the unfixed samples the minimiser gets wrong: convex samples it activates
+      // (epigraph), and, in the bounded problem, samples whose label the triangle hull excludes.
+      std::vector<char> in_triangle(static_cast<std::size_t>(m_), 0);
+      for (Eigen::Index i : node.triangle) in_triangle[static_cast<std::size_t>(i)] = 1;
+      const std::size_t old_epigraph = node.epigraph.size(), old_triangle = node.triangle.size();
       for (Eigen::Index i = 0; i < m_; ++i) {
-        if (groups_.group[static_cast<std::size_t>(i)] < 0 || in_epigraph[static_cast<std::size_t>(i)]) continue;
-        if (sample_activity(node, i, 0) >= 0 || !is_convex_sample(cls, i)) continue;
-        for (int j = 0; j < k_; ++j)
-          if (s_.x.row(i).dot(ev.theta.segment(j * n_, n_)) > Scalar(0)) {
-            node.epigraph.push_back(i);
-            added = true;
-            break;
+        if (groups_.group[static_cast<std::size_t>(i)] < 0 || in_epigraph[static_cast<std::size_t>(i)] ||
+            in_triangle[static_cast<std::size_t>(i)] || sample_activity(node, i, 0) >= 0)
+          continue;
+        if (is_convex_sample(cls, i)) {
+          if (!options_.techniques.convex_epigraph) continue;
+          for (int j = 0; j < k_; ++j)
+            if (s_.x.row(i).dot(ev.theta.segment(j * n_, n_)) > Scalar(0)) {
+              node.epigraph.push_back(i);
+              break;
+            }
+        } else if (scaled_radius_ && options_.techniques.triangle_relaxation) {
+          // the range of sum_j a_j u_j over the hull at the current z
+          Scalar low(0), high(0);
+          const Scalar top = hull_height(i);
+          for (int j = 0; j < k_; ++j) {
+            const Scalar z = s_.x.row(i).dot(ev.theta.segment(j * n_, n_));
+            const Scalar lo = std::max(Scalar(0), z), hi = std::max(lo, (z + top) / Scalar(2));
+            if (a[static_cast<std::size_t>(j)] > 0) { low += lo; high += hi; }
+            else { low -= hi; high -= lo; }
           }
+          const Scalar y = s_.y(i), margin = Scalar(64) * NumericTraits<Scalar>::epsilon() * (abs_of(y) + top);
+          if (y < low - margin || y > high + margin) node.triangle.push_back(i);
+        }
       }
-      if (!added) break;
-      // Keep the warm start usable: pad t for the new epigraph samples with their current [z]_+.
-      Vector w = Vector::Zero(n_ * k_ + static_cast<Eigen::Index>(node.epigraph.size()) * k_);
-      w.head(x.size()) = x;
-      for (std::size_t e = static_cast<std::size_t>(ne); e < node.epigraph.size(); ++e)
-        for (int j = 0; j < k_; ++j)
-          w(n_ * k_ + static_cast<Eigen::Index>(e) * k_ + j) =
-              std::max(Scalar(0), s_.x.row(node.epigraph[e]).dot(ev.theta.segment(j * n_, n_)));
+      if (node.epigraph.size() == old_epigraph && node.triangle.size() == old_triangle) break;
+      // Keep the warm start usable: the new auxiliary variables start at max(0, z).
+      const auto relu_at = [&](Eigen::Index i, int j) {
+        return std::max(Scalar(0), s_.x.row(i).dot(ev.theta.segment(j * n_, n_)));
+      };
+      const Eigen::Index ne2 = static_cast<Eigen::Index>(node.epigraph.size());
+      Vector w = Vector::Zero(n_ * k_ + (ne2 + static_cast<Eigen::Index>(node.triangle.size())) * k_);
+      w.head(n_ * k_ + ne * k_) = x.head(n_ * k_ + ne * k_);
+      for (std::size_t e = old_epigraph; e < node.epigraph.size(); ++e)
+        for (int j = 0; j < k_; ++j) w(n_ * k_ + static_cast<Eigen::Index>(e) * k_ + j) = relu_at(node.epigraph[e], j);
+      w.segment(n_ * k_ + ne2 * k_, nt * k_) = x.segment(tri_base, nt * k_);
+      for (std::size_t e = old_triangle; e < node.triangle.size(); ++e)
+        for (int j = 0; j < k_; ++j) w(n_ * k_ + (ne2 + static_cast<Eigen::Index>(e)) * k_ + j) = relu_at(node.triangle[e], j);
       node.warm = w;
     }
     return ev;
@@ -342,6 +409,14 @@ class BranchAndBound {
       const Eigen::Index i = node.epigraph[e];
       const Scalar v = x.segment(n_ * k_ + static_cast<Eigen::Index>(e) * k_, k_).sum() + abs_of(s_.y(i));
       sum.add(s_.c(i) * v * v);
+    }
+    const Eigen::Index tri_base = n_ * k_ + static_cast<Eigen::Index>(node.epigraph.size()) * k_;
+    for (std::size_t e = 0; e < node.triangle.size(); ++e) {
+      const Eigen::Index i = node.triangle[e];
+      Scalar f(0);
+      for (int j = 0; j < k_; ++j)
+        f += Scalar(a[static_cast<std::size_t>(j)]) * x(tri_base + static_cast<Eigen::Index>(e) * k_ + j);
+      sum.add(s_.c(i) * (f - s_.y(i)) * (f - s_.y(i)));
     }
     return sum.value();
   }
@@ -387,7 +462,11 @@ class BranchAndBound {
       child.epigraph.clear();
       for (Eigen::Index i : node.epigraph)
         if (groups_.group[static_cast<std::size_t>(i)] != grp) child.epigraph.push_back(i);
-      if (child.epigraph.size() == node.epigraph.size() || node.warm.size() < n_ * k_)
+      child.triangle.clear();
+      for (Eigen::Index i : node.triangle)
+        if (groups_.group[static_cast<std::size_t>(i)] != grp) child.triangle.push_back(i);
+      if ((child.epigraph.size() == node.epigraph.size() && child.triangle.size() == node.triangle.size()) ||
+          node.warm.size() < n_ * k_)
         child.warm = node.warm;
       else
         child.warm = node.warm.head(n_ * k_);
@@ -448,7 +527,7 @@ class BranchAndBound {
         const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
         for (Eigen::Index i = 0; i < m_; ++i) {
           const int grp = groups_.group[static_cast<std::size_t>(i)];
-          if (grp < 0 || node.activity[static_cast<std::size_t>(grp * k_)] >= 0 || is_convex_sample(cls, i)) continue;
+          if (grp < 0 || node.activity[static_cast<std::size_t>(grp * k_)] >= 0 || settled_by_epigraph(cls, i)) continue;
           Scalar f(0);
           for (int j = 0; j < k_; ++j) {
             const Scalar z = s_.x.row(i).dot(ev.theta.segment(j * n_, n_));
@@ -464,14 +543,16 @@ class BranchAndBound {
             // only groups with a non-convex sample need branching
             bool needs = false;
             for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
-              if (!is_convex_sample(cls, i)) needs = true;
+              if (!settled_by_epigraph(cls, i)) needs = true;
             if (!needs) continue;
             worst = hurt[static_cast<std::size_t>(grp)];
             branch_group = grp;
+            if (!options_.techniques.worst_sample_branching) break;  // the first group that needs it
           }
         // theta is optimal in this subtree when the dropped terms vanish at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
-        if (err > ev.bound + tolerance(err) && err < incumbent * Scalar(4) + tolerance(incumbent)) {
+        if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
+            err < incumbent * Scalar(4) + tolerance(incumbent)) {
           const Vector polished = polish(a, ev.theta, solver, qps);
           const Scalar perr = true_error(a, polished);
           if (perr < best_here_error) {
@@ -485,7 +566,7 @@ class BranchAndBound {
         for (int grp = 0; grp < groups_.count() && branch_group < 0; ++grp)
           if (node.activity[static_cast<std::size_t>(grp * k_)] < 0)
             for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
-              if (!is_convex_sample(cls, i)) branch_group = grp;
+              if (!settled_by_epigraph(cls, i)) branch_group = grp;
       }
       children.clear();
       {
@@ -521,7 +602,7 @@ class BranchAndBound {
   /// Memory held by an open node (its vectors' heap blocks included).
   static std::size_t node_bytes(const SearchNode<Scalar>& node) {
     return sizeof(SearchNode<Scalar>) + node.activity.capacity() + node.fixed_order.capacity() * sizeof(int) +
-           node.tied.capacity() + node.epigraph.capacity() * sizeof(Eigen::Index) +
+           node.tied.capacity() + (node.epigraph.capacity() + node.triangle.capacity()) * sizeof(Eigen::Index) +
            static_cast<std::size_t>(node.warm.size()) * sizeof(Scalar);
   }
 

@@ -82,6 +82,16 @@ struct Progress {
   double fraction_done = 0;      ///< in [0, 1] when the total amount of work is known
 };
 
+/// The parts of Method::branch_and_bound that can be switched off, to measure what each one pays
+/// (benchmarks/branch_and_bound.cpp). None changes the result: only how fast it is found.
+struct SearchTechniques {
+  bool symmetry_breaking = true;       ///< order units of equal sign (one copy of each optimum)
+  bool convex_epigraph = true;         ///< exact convex terms for samples whose loss is convex in the sign class
+  bool triangle_relaxation = true;     ///< bounded problem: ReLU triangle hull of unfixed samples in the bound
+  bool polish = true;                  ///< exact minimiser of the induced pattern as an upper bound
+  bool worst_sample_branching = true;  ///< branch on the group that hurts most (else the first unfixed one)
+};
+
 /// Options of train_exact. Defaults solve the 1-ReLU training problem with free signs.
 template <class Scalar = double>
 struct TrainOptions {
@@ -100,6 +110,7 @@ struct TrainOptions {
   double absolute_gap = 0;
   int threads = 0;                        ///< 0: hardware concurrency
   std::uint64_t seed = 0;                 ///< for any randomised step (local search starts)
+  SearchTechniques techniques;            ///< branch_and_bound: what the search uses (all on by default)
   int incumbent_restarts = 8;             ///< branch_and_bound: local-search starts for the first incumbent (0: none)
   std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
   double progress_interval_seconds = 0.25;
