@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     for (const auto method : {krelu::Method::enumerate, krelu::Method::branch_and_bound}) {
       krelu::TrainOptions<double> o;
       o.units = red.units;
-      o.signs = red.signs;
+      o.signs = krelu::Signs::fixed(red.signs);
       o.method = method;
       o.threads = threads;
       o.time_limit_seconds = quick ? 30 : 300;
