@@ -16,6 +16,7 @@
 
 #include "krelu/train/exact.hpp"
 #include "krelu/train/realizable.hpp"
+#include "krelu/train/verify.hpp"
 #include "krelu/train/local_search.hpp"
 #include "krelu/train/epsilon_net.hpp"
 #include "krelu/train/learn.hpp"

@@ -13,6 +13,8 @@
 /// edge in both orientations) are merged into one, because problems::Graph is simple. M must
 /// equal the number of `e` lines as written, before merging. Self-loops, vertices outside
 /// [1, N], other record types and a count that differs from M throw ParseError with the line.
+/// N is at most 2^24 (detail::max_file_vertices): problems::Graph allocates per vertex, so a
+/// larger N would let a one-line file demand gigabytes; nothing is reserved from the declared M.
 ///
 /// \code
 /// std::istringstream in("c triangle\np edge 3 3\ne 1 2\ne 2 3\ne 1 3\n");
@@ -37,6 +39,11 @@
 namespace krelu {
 
 namespace detail {
+
+/// Largest vertex count the graph and hypergraph readers accept (2^24). The header's count cannot
+/// be checked against the file (isolated vertices need no line), yet the problem types allocate
+/// per vertex: this bound keeps a tiny file from demanding gigabytes.
+inline constexpr long long max_file_vertices = 1LL << 24;
 
 /// A count token of the current line in [min, max], or a ParseError naming `what`.
 inline long long line_count(const LineReader& lines, std::string_view token, const std::string& what, long long min,
@@ -79,11 +86,11 @@ inline problems::Graph read_graph_dimacs(std::istream& in, const std::string& na
       const std::string_view format = detail::next_token(line, pos);
       if (format != "edge" && format != "col")
         lines.fail_at(format.empty() ? kind : format, form + " (or 'p col N M'), found format " + detail::quoted(format));
-      n = detail::line_count(lines, detail::next_token(line, pos), "the number of vertices N", 0, int_max);
+      n = detail::line_count(lines, detail::next_token(line, pos), "the number of vertices N", 0,
+                             detail::max_file_vertices);
       m = detail::line_count(lines, detail::next_token(line, pos), "the number of edges M", 0, int_max / 2);
       detail::expect_line_end(lines, pos, form);
       problem_line = lines.number();
-      edges.reserve(static_cast<std::size_t>(std::min<long long>(m, 1 << 24)));
       continue;
     }
     if (kind == "e") {

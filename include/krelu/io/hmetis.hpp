@@ -14,7 +14,9 @@
 /// they are checked to be integers >= 0 and then dropped. Every hyperedge needs at least 2
 /// distinct vertices (problems::Hypergraph; a 1-vertex edge is monochromatic under every
 /// colouring). Throws ParseError with the line for any other fmt, a count mismatch, a vertex
-/// outside [1, V], a repeated vertex in an edge, or text after the last expected line.
+/// outside [1, V], a repeated vertex in an edge, or text after the last expected line. V is at
+/// most 2^24 (detail::max_file_vertices, as for DIMACS graphs): problems::Hypergraph allocates
+/// per vertex. Nothing is allocated from the header's counts before the lines that back them.
 ///
 /// \code
 /// std::istringstream in("% two edges\n2 4\n1 2 3\n2 3 4\n");
@@ -62,7 +64,8 @@ inline problems::Hypergraph read_hypergraph_hmetis(std::istream& in, const std::
   std::size_t pos = 0;
   const std::string_view header = lines.line();
   const long long E = detail::line_count(lines, detail::next_token(header, pos), "the number of hyperedges E", 0, int_max);
-  const long long V = detail::line_count(lines, detail::next_token(header, pos), "the number of vertices V", 0, int_max);
+  const long long V = detail::line_count(lines, detail::next_token(header, pos), "the number of vertices V", 0,
+                                         detail::max_file_vertices);
   const std::string_view fmt_token = detail::next_token(header, pos);
   long long fmt = 0;
   if (!fmt_token.empty()) {
@@ -74,8 +77,7 @@ inline problems::Hypergraph read_hypergraph_hmetis(std::istream& in, const std::
   const bool edge_weights = fmt == 1 || fmt == 11, vertex_weights = fmt == 10 || fmt == 11;
 
   std::vector<std::vector<int>> edges;
-  edges.reserve(static_cast<std::size_t>(std::min<long long>(E, 1 << 24)));
-  std::vector<char> in_edge(static_cast<std::size_t>(V), 0);
+  std::vector<char> in_edge;  // grows to the largest vertex seen, not to the header's V
   for (long long e = 0; e < E; ++e) {
     if (!detail::next_hmetis_line(lines))
       throw ParseError(name, std::max<std::size_t>(lines.number(), 1), 1,
@@ -89,6 +91,7 @@ inline problems::Hypergraph read_hypergraph_hmetis(std::istream& in, const std::
       if (t.front() == '%') break;
       const long long v = detail::line_count(lines, t, "a vertex (1.." + std::to_string(V) + ")", 0, int_max);
       if (v < 1 || v > V) lines.fail_at(t, "vertex " + std::to_string(v) + " is outside 1.." + std::to_string(V));
+      if (in_edge.size() < static_cast<std::size_t>(v)) in_edge.resize(static_cast<std::size_t>(v), 0);
       if (in_edge[static_cast<std::size_t>(v - 1)])
         lines.fail_at(t, "vertex " + std::to_string(v) + " appears twice in hyperedge " + std::to_string(e + 1));
       in_edge[static_cast<std::size_t>(v - 1)] = 1;

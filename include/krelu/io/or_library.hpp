@@ -133,8 +133,7 @@ inline SetCoverFile read_set_cover_or_library(std::istream& in, const std::strin
   detail::TokenScanner tokens(in, name);
   const auto m = static_cast<int>(tokens.count("the number of rows m", 1, int_max));
   const auto n = static_cast<int>(tokens.count("the number of columns n", 1, int_max));
-  std::vector<double> costs;
-  costs.reserve(static_cast<std::size_t>(std::min(n, 1 << 20)));
+  std::vector<double> costs;  // grows with the costs read: n is not yet backed by the input
   for (int j = 0; j < n; ++j) {
     const std::string what = "the cost of column " + std::to_string(j + 1);
     const double c = tokens.number(what);

@@ -27,6 +27,7 @@
 #include <locale>
 #include <sstream>
 #include <stdexcept>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -192,8 +193,14 @@ ScalarTextError parse_scalar(std::string_view token, Scalar& out) {
 /// "'token'", shortened if long, for error messages.
 inline std::string quoted(std::string_view token) {
   constexpr std::size_t limit = 40;
-  if (token.size() <= limit) return "'" + std::string(token) + "'";
-  return "'" + std::string(token.substr(0, limit)) + "...'";
+  // appended piece by piece: GCC 12 reports a false -Wrestrict on "'" + std::string(...) when inlined
+  std::string out;
+  out.reserve(std::min(token.size(), limit) + 5);
+  out += '\'';
+  out += token.substr(0, limit);
+  if (token.size() > limit) out += "...";
+  out += '\'';
+  return out;
 }
 
 /// The sentence for a failed conversion of `token`, which is `what` ("field 3 (x1)", "weight").

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "krelu/sample_container.hpp"
@@ -22,15 +23,33 @@
 #include "krelu/train/local_search.hpp"
 #include "krelu/train/options.hpp"
 #include "krelu/train/result.hpp"
+#include "krelu/train/tolerance.hpp"
 
 namespace krelu {
 
-/// The global minimiser of the weighted training loss over k-ReLUs with the given signs (and
-/// weights in the ball of the given radius, if set). Works on any SampleContainer (dense and
-/// sparse SampleSets included) and any Scalar (double, long double, Boost.Multiprecision).
-template <SampleContainer Samples, class Scalar = typename Samples::scalar_type>
-TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scalar>& options = {}) {
-  options.validate();
+namespace detail {
+
+/// A certificate is withheld when the sample weights span more than the Scalar can resolve.
+template <SampleContainer Samples, class Scalar>
+void withhold_unreliable_certificate(const Samples& samples, TrainResult<Scalar>& result) {
+  if (result.status != Status::optimal) return;
+  Scalar lightest = NumericTraits<Scalar>::infinity(), heaviest(0);
+  for (Eigen::Index i = 0; i < samples.size(); ++i) {
+    const Scalar c = Scalar(samples.weight(i));
+    lightest = std::min(lightest, c);
+    heaviest = std::max(heaviest, c);
+  }
+  if (lightest < smallest_certified_weight_ratio<Scalar>() * heaviest) {
+    result.status = Status::numerical_issue;
+    result.message = "sample weights span more than this scalar type can resolve (min/max weight below " +
+                     std::to_string(static_cast<double>(smallest_certified_weight_ratio<Scalar>())) +
+                     "): the best network is returned but its optimality is not certified; merge or rescale the "
+                     "weights, or train in a wider scalar type";
+  }
+}
+
+template <SampleContainer Samples, class Scalar>
+TrainResult<Scalar> train_exact_unchecked(const Samples& samples, const TrainOptions<Scalar>& options) {
   switch (options.method) {
     case Method::enumerate:
       return train_enumerate(samples, options);
@@ -53,6 +72,20 @@ TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scala
     }
   }
   throw std::invalid_argument("train_exact: unknown TrainOptions.method");
+}
+
+}  // namespace detail
+
+/// The global minimiser of the weighted training loss over k-ReLUs with the given signs (and
+/// weights in the ball of the given radius, if set). Works on any SampleContainer (dense and
+/// sparse SampleSets included) and any Scalar (double, long double, Boost.Multiprecision).
+template <SampleContainer Samples, class Scalar = typename Samples::scalar_type>
+TrainResult<Scalar> train_exact(const Samples& samples, const TrainOptions<Scalar>& options = {}) {
+  options.validate();
+  detail::check_training_samples(samples, "train_exact");
+  auto result = detail::train_exact_unchecked(samples, options);
+  detail::withhold_unreliable_certificate(samples, result);
+  return result;
 }
 
 }  // namespace krelu
