@@ -192,11 +192,11 @@ TEST_CASE("a std::stop_token ends the search like cancel, keeping the best netwo
 
 TEST_CASE("every search technique can be switched off without changing the optimum") {
   std::mt19937_64 rng(77);
-  const auto all_on = krelu::SearchTechniques{};
+  const auto all_on = krelu::SearchTechniques{true, true, false, true, true};
   std::vector<std::pair<const char*, krelu::SearchTechniques>> variants;
   auto t = all_on; t.symmetry_breaking = false; variants.emplace_back("no symmetry breaking", t);
   t = all_on; t.convex_epigraph = false; variants.emplace_back("no convex epigraph", t);
-  t = all_on; t.triangle_relaxation = false; variants.emplace_back("no triangle relaxation", t);
+  t = all_on; t.triangle_relaxation = true; variants.emplace_back("with triangle relaxation", t);
   t = all_on; t.polish = false; variants.emplace_back("no polish", t);
   t = all_on; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
   t = krelu::SearchTechniques{false, false, false, false, false}; variants.emplace_back("all off", t);
@@ -230,6 +230,7 @@ TEST_CASE("the triangle relaxation strengthens the bounded problem's bound") {
     const auto s = krelu_test::planted(14, 2, Eigen::Vector2d(1, -1), 0.2, rng);
     auto o = options(2, krelu::Signs::free(), 0.5, krelu::Method::branch_and_bound);
     o.incumbent_restarts = 4;
+    o.techniques.triangle_relaxation = true;
     const auto on = krelu::train_exact(s, o);
     o.techniques.triangle_relaxation = false;
     const auto off = krelu::train_exact(s, o);
