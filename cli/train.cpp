@@ -68,6 +68,8 @@ int run_train(const TrainArgs& args) {
                         {"samples", samples.size()},
                         {"dim", samples.dim()},
                         {"units", args.units},
+                        {"signs", args.signs},
+                        {"radius", opt.radius ? nlohmann::json(*opt.radius) : nlohmann::json(nullptr)},
                         {"method", opt.method == Method::enumerate ? "enumerate" : "bnb"},
                         {"message", r.message},
                         {"network", network_json(r.network)}};

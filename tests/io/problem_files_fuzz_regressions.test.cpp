@@ -25,17 +25,35 @@ std::atomic<std::size_t> largest_allocation{0};
 
 }  // namespace
 
-void* operator new(std::size_t bytes) {
+namespace {
+void* recorded_malloc(std::size_t bytes) noexcept {
   if (recording.load(std::memory_order_relaxed)) {
     std::size_t seen = largest_allocation.load(std::memory_order_relaxed);
     while (bytes > seen && !largest_allocation.compare_exchange_weak(seen, bytes)) {
     }
   }
-  if (void* p = std::malloc(bytes ? bytes : 1)) return p;
+  return std::malloc(bytes ? bytes : 1);
+}
+}  // namespace
+
+// Every replaceable form that pairs with free(), so that no allocation of the runtime (Catch uses
+// the nothrow form) is released by a different allocator (AddressSanitizer checks the pairing).
+void* operator new(std::size_t bytes) {
+  if (void* p = recorded_malloc(bytes)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t bytes) {
+  if (void* p = recorded_malloc(bytes)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t bytes, const std::nothrow_t&) noexcept { return recorded_malloc(bytes); }
+void* operator new[](std::size_t bytes, const std::nothrow_t&) noexcept { return recorded_malloc(bytes); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 

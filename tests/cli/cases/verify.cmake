@@ -6,9 +6,17 @@ file(WRITE ${WORK_DIR}/result.json "${T_OUT}")
 krelu_run(OK ARGS verify ${DATA}/cli/tiny.csv result.json --json)
 expect_one_json_object("${OK_OUT}")
 expect_json("${OK_OUT}" ON holds)
-expect_json("${OK_OUT}" OFF lower_bound_checked)
+expect_json("${OK_OUT}" ON lower_bound_checked)
+expect_json("${OK_OUT}" ON lower_bound_holds)
 krelu_run(OKH ARGS verify ${DATA}/cli/tiny.csv result.json)
 expect_match("${OKH_OUT}" "claim: +holds" "human verify")
+expect_match("${OKH_OUT}" "lower bound: +holds" "human verify of the bound")
+
+# A lower bound raised above the loss: the loss claim holds, the bound does not.
+string(JSON raised SET "${T_OUT}" lower_bound "1000")
+file(WRITE ${WORK_DIR}/raised.json "${raised}")
+krelu_run(RAISED EXIT 3 ARGS verify ${DATA}/cli/tiny.csv raised.json)
+expect_match("${RAISED_OUT}" "lower bound: +DOES NOT HOLD" "raised bound")
 
 # A loss claim changed by a leading digit: does not hold.
 json_get(loss "${T_OUT}" loss)
