@@ -368,6 +368,12 @@ class BranchAndBound {
         }
       }
       if (node.epigraph.size() == old_epigraph && node.triangle.size() == old_triangle) break;
+      // A budget ends the refinement: the bound found so far is valid (fewer terms, smaller bound).
+      if (elapsed() > options_.time_limit_seconds) {
+        node.epigraph.resize(old_epigraph);
+        node.triangle.resize(old_triangle);
+        break;
+      }
       // Keep the warm start usable: the new auxiliary variables start at max(0, z).
       const auto relu_at = [&](Eigen::Index i, int j) {
         return std::max(Scalar(0), s_.x.row(i).dot(ev.theta.segment(j * n_, n_)));
