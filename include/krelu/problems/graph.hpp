@@ -435,13 +435,14 @@ inline Graph random_regularish_graph(int vertices, int degree, std::mt19937_64& 
     throw std::invalid_argument("random_regularish_graph: degree must be >= 0, got " + std::to_string(degree));
   if (static_cast<long long>(vertices) * degree > std::numeric_limits<int>::max())
     throw std::invalid_argument("random_regularish_graph: vertices * degree must fit in an int");
-  std::vector<int> stubs(static_cast<std::size_t>(vertices) * static_cast<std::size_t>(degree));
-  for (std::size_t i = 0; i < stubs.size(); ++i) stubs[i] = static_cast<int>(i / static_cast<std::size_t>(degree));
-  std::shuffle(stubs.begin(), stubs.end(), rng);
+  // configuration model: each vertex contributes `degree` half-edges, paired at random
+  std::vector<int> half_edges(static_cast<std::size_t>(vertices) * static_cast<std::size_t>(degree));
+  for (std::size_t i = 0; i < half_edges.size(); ++i) half_edges[i] = static_cast<int>(i / static_cast<std::size_t>(degree));
+  std::shuffle(half_edges.begin(), half_edges.end(), rng);
   std::vector<Graph::Edge> list;
-  list.reserve(stubs.size() / 2);
-  for (std::size_t i = 0; i + 1 < stubs.size(); i += 2)
-    if (stubs[i] != stubs[i + 1]) list.emplace_back(std::min(stubs[i], stubs[i + 1]), std::max(stubs[i], stubs[i + 1]));
+  list.reserve(half_edges.size() / 2);
+  for (std::size_t i = 0; i + 1 < half_edges.size(); i += 2)
+    if (half_edges[i] != half_edges[i + 1]) list.emplace_back(std::min(half_edges[i], half_edges[i + 1]), std::max(half_edges[i], half_edges[i + 1]));
   // Drop repeated pairs (keep the first occurrence, in order).
   std::vector<std::size_t> idx(list.size());
   std::iota(idx.begin(), idx.end(), std::size_t{0});
