@@ -8,19 +8,7 @@
 
 #include "test_instances.hpp"
 
-namespace {
-
-krelu::TrainOptions<double> options(int k, krelu::Signs signs, std::optional<double> radius, krelu::Method method) {
-  krelu::TrainOptions<double> o;
-  o.units = k;
-  o.signs = std::move(signs);
-  o.radius = radius;
-  o.method = method;
-  o.threads = 1;
-  return o;
-}
-
-}  // namespace
+using krelu_test::options;
 
 TEST_CASE("branch-and-bound equals enumeration on 300 random instances") {
   std::mt19937_64 rng(31337);

@@ -1,5 +1,5 @@
 #pragma once
-// Seeded instance generators shared by the training tests.
+// Seeded instance generators and options shared by the training tests.
 #include <krelu/krelu.hpp>
 #include <random>
 
@@ -30,6 +30,17 @@ inline krelu::SampleSet<double> random_instance(int m, int n, std::mt19937_64& r
   Eigen::VectorXd y = Eigen::VectorXd::NullaryExpr(m, [&] { return g(rng); });
   Eigen::VectorXd c = Eigen::VectorXd::NullaryExpr(m, [&] { return weighted ? u(rng) : 1.0; });
   return krelu::SampleSet<double>(X, y, c);
+}
+
+/// Training options for one problem (k, signs, radius) and method, on one thread (deterministic).
+inline krelu::TrainOptions<double> options(int k, krelu::Signs signs, std::optional<double> radius, krelu::Method method) {
+  krelu::TrainOptions<double> o;
+  o.units = k;
+  o.signs = std::move(signs);
+  o.radius = radius;
+  o.method = method;
+  o.threads = 1;
+  return o;
 }
 
 }  // namespace krelu_test

@@ -10,15 +10,7 @@
 
 namespace {
 
-krelu::TrainOptions<double> problem(int k, krelu::Signs signs, std::optional<double> radius, krelu::Method method) {
-  krelu::TrainOptions<double> o;
-  o.units = k;
-  o.signs = std::move(signs);
-  o.radius = radius;
-  o.method = method;
-  o.threads = 1;
-  return o;
-}
+const auto& problem = krelu_test::options;
 
 bool mentions(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
 
