@@ -294,6 +294,7 @@ class ActiveSetCore {
     if (z_.size() < m) z_.resize(m);
     if (e_full_.rows() != n || e_full_.cols() < m) e_full_.resize(n, m);
     in_w_.resize(static_cast<std::size_t>(m));
+    in_a_.resize(static_cast<std::size_t>(m));
   }
 
   Scalar dependence_tol() const { return tol_ / Scalar(2); }
@@ -450,9 +451,18 @@ class ActiveSetCore {
     Index block = -1;
     cp_.noalias() = C * p_;
     const Scalar pnorm = stable_norm(p_);
+    // p = C_A' z - grad carries rounding of the size of grad, not of p: on the rows the NNLS looked at,
+    // C_k p above -tol ||C_k|| ||grad|| (its own acceptance test) is zero. Blocking on such a row would
+    // stop the step at length 0 and the same NNLS would follow: a cycle (seen on Set Cover instances,
+    // where p is 1e-4 of grad).
+    const Scalar noise = stable_norm(grad_) > pnorm ? stable_norm(grad_) : pnorm;
+    std::fill(in_a_.begin(), in_a_.end(), char(0));
+    for (const Index code : rows_)
+      if (code >= 0) in_a_[static_cast<std::size_t>(code)] = 1;
     for (Index c = 0; c < m; ++c) {
       if (in_w_[static_cast<std::size_t>(c)]) continue;
-      if (!(cp_(c) < -tol_ * rownorm_(c) * pnorm)) continue;
+      const Scalar scale = in_a_[static_cast<std::size_t>(c)] ? noise : pnorm;
+      if (!(cp_(c) < -tol_ * rownorm_(c) * scale)) continue;
       Scalar slack = cx_(c) - d(c);
       if (slack < Scalar(0)) slack = Scalar(0);
       const Scalar step = slack / (-cp_(c));
@@ -487,7 +497,7 @@ class ActiveSetCore {
   // every buffer has capacity n or m: changing working-set sizes never reallocate
   Vector grad_, absgrad_, p_, row_, direction_, cx_, cp_, rownorm_, r_, u_, e_, v_, lw_, z_;
   Matrix hz_, m_, e_full_;
-  std::vector<char> in_w_;
+  std::vector<char> in_w_, in_a_;  // in the working set; in the degenerate step's active set
   std::vector<Index> init_, active_, rows_, start_, last_working_;
   std::vector<int> sign_;
   Matrix last_rows_;
