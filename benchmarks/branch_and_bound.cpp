@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
   variants.emplace_back(on.triangle_relaxation ? "- triangle relaxation" : "+ triangle relaxation", v);
   v = on; v.polish = false; variants.emplace_back("- polish", v);
   v = on; v.worst_sample_branching = false; variants.emplace_back("- worst-sample branching", v);
+  v = on; v.side_branching = false; variants.emplace_back("- side branching", v);
+  v = on; v.overshoot_bound = !on.overshoot_bound;
+  variants.emplace_back(on.overshoot_bound ? "- overshoot bound" : "+ overshoot bound", v);
   for (const auto& c : cases) {
     double base = 0;
     for (const auto& [label, techniques] : variants) {

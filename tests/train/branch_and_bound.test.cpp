@@ -180,14 +180,17 @@ TEST_CASE("a std::stop_token ends the search like cancel, keeping the best netwo
 
 TEST_CASE("every search technique can be switched off without changing the optimum") {
   std::mt19937_64 rng(77);
-  const auto all_on = krelu::SearchTechniques{true, true, false, true, true};
+  const auto defaults = krelu::SearchTechniques{};
   std::vector<std::pair<const char*, krelu::SearchTechniques>> variants;
-  auto t = all_on; t.symmetry_breaking = false; variants.emplace_back("no symmetry breaking", t);
-  t = all_on; t.convex_epigraph = false; variants.emplace_back("no convex epigraph", t);
-  t = all_on; t.triangle_relaxation = true; variants.emplace_back("with triangle relaxation", t);
-  t = all_on; t.polish = false; variants.emplace_back("no polish", t);
-  t = all_on; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
-  t = krelu::SearchTechniques{false, false, false, false, false}; variants.emplace_back("all off", t);
+  auto t = defaults; t.symmetry_breaking = false; variants.emplace_back("no symmetry breaking", t);
+  t = defaults; t.convex_epigraph = false; variants.emplace_back("no convex epigraph", t);
+  t = defaults; t.triangle_relaxation = true; variants.emplace_back("with triangle relaxation", t);
+  t = defaults; t.polish = false; variants.emplace_back("no polish", t);
+  t = defaults; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
+  t = defaults; t.side_branching = false; variants.emplace_back("no side branching", t);
+  t = defaults; t.overshoot_bound = true; variants.emplace_back("with overshoot bound", t);
+  t.triangle_relaxation = true; variants.emplace_back("with overshoot bound and triangle relaxation", t);
+  t = krelu::SearchTechniques{false, false, false, false, false, false, false}; variants.emplace_back("all off", t);
   for (int trial = 0; trial < 36; ++trial) {
     const int k = 1 + trial % 2;
     const int m = k == 1 ? 6 + trial % 5 : 4 + trial % 3;

@@ -153,6 +153,7 @@ class ActiveSetCore {
     }
     factor_valid_ = false;
     newton_done_ = false;
+    stalled_ = false;
 
     for (;;) {
       if (iterations >= max_iterations) return CoreOutcome::iteration_limit;
@@ -452,16 +453,19 @@ class ActiveSetCore {
     cp_.noalias() = C * p_;
     const Scalar pnorm = stable_norm(p_);
     // p = C_A' z - grad carries rounding of the size of grad, not of p: on the rows the NNLS looked at,
-    // C_k p above -tol ||C_k|| ||grad|| (its own acceptance test) is zero. Blocking on such a row would
-    // stop the step at length 0 and the same NNLS would follow: a cycle (seen on Set Cover instances,
-    // where p is 1e-4 of grad).
+    // C_k p above -tol ||C_k|| ||grad|| (its own acceptance test) may be zero. Blocking on such a row
+    // stops the step at length 0 and the same NNLS can follow: a cycle (seen on Set Cover instances,
+    // where p is 1e-4 of grad). So after one such step in this solve those rows no longer block. (Not
+    // before: where p is far below the rounding of grad, e.g. weights spanning 1e40, stepping past
+    // them would leave the feasible set.)
+    const bool lenient = stalled_;
     const Scalar noise = stable_norm(grad_) > pnorm ? stable_norm(grad_) : pnorm;
     std::fill(in_a_.begin(), in_a_.end(), char(0));
     for (const Index code : rows_)
       if (code >= 0) in_a_[static_cast<std::size_t>(code)] = 1;
     for (Index c = 0; c < m; ++c) {
       if (in_w_[static_cast<std::size_t>(c)]) continue;
-      const Scalar scale = in_a_[static_cast<std::size_t>(c)] ? noise : pnorm;
+      const Scalar scale = lenient && in_a_[static_cast<std::size_t>(c)] ? noise : pnorm;
       if (!(cp_(c) < -tol_ * rownorm_(c) * scale)) continue;
       Scalar slack = cx_(c) - d(c);
       if (slack < Scalar(0)) slack = Scalar(0);
@@ -478,6 +482,7 @@ class ActiveSetCore {
     }
     x.noalias() += alpha * p_;
     cx_.noalias() = C * x;
+    if (!(alpha > Scalar(0))) stalled_ = true;
     if (block >= 0) {
       row_ = C.row(block).transpose();
       if (qr_.append(row_, dependence_tol())) {
@@ -491,6 +496,7 @@ class ActiveSetCore {
   Scalar tol_ = Scalar(0), hscale_ = Scalar(0);
   Index equalities_ = 0;
   bool factor_valid_ = false, newton_done_ = false;
+  bool stalled_ = false;  ///< a degenerate step of this solve had length 0
   ColumnQR<Scalar> qr_;
   PsdFactor<Scalar> fac_;
   Nnls<Scalar> nnls_;

@@ -4,21 +4,28 @@
 ///
 /// A node fixes, for some direction groups of samples (sample_groups.hpp), which units are active.
 /// Its lower bound is the convex problem over what is known exactly:
-/// - fixed samples: their pattern term c_i (sum_j a_j P_ij <w_j, x_i> - y_i)^2 with the cell constraints;
-/// - samples whose loss is convex in w whatever the pattern (every unit of the sign class has sign s
-///   and s y_i <= 0: (s sum_j [z_j]_+ - y_i)^2 = (sum_j [z_j]_+ + |y_i|)^2 is a nondecreasing convex
-///   function of convex functions), through epigraph variables t_ij >= max(0, z_ij), added lazily
-///   when the relaxation's minimiser activates them, and c_i y_i^2 otherwise;
-/// - bounded problem (||w_j|| <= R): every other unfixed sample through the ReLU triangle hull of
-///   its activities, u_ij in [max(0, z_ij), (z_ij + M_i) / 2] with z_ij = <w_j, x_i> and
+/// - fully fixed samples: their pattern term c_i (sum_j a_j P_ij <w_j, x_i> - y_i)^2 with the cell
+///   constraints (also for each single fixed unit of a partly fixed group);
+/// - one-sided samples: with L_i the fixed active units' part of f(x_i) and every unfixed unit of one
+///   sign s, the term is (sum_U [z_ij]_+ + b_i)^2 with b_i = s (L_i - y_i), and
+///   max(0, sum_U [z_ij]_+ + b_i)^2 is a convex lower bound (a nondecreasing convex function of a
+///   convex function), exact where b_i >= 0 (e.g. s y_i <= 0 in a common sign class: the loss is
+///   convex there). As max(0, sum_U [z]_+ + b) = max(0, max over subsets S of U of sum_S z_j + b), one
+///   variable v_i above those pieces with cost c_i v_i^2 models it; added lazily when the
+///   relaxation's minimiser makes it positive. Untouched samples with s y_i <= 0 count c_i y_i^2 until
+///   then. In mixed sign classes a group is branched one sign at a time (first the sign its labels
+///   favour), which makes its samples one-sided;
+/// - bounded problem (||w_j|| <= R), optional: other unfixed samples through the ReLU triangle hull of
+///   their activities, u_ij in [max(0, z_ij), (z_ij + M_i) / 2] with z_ij = <w_j, x_i> and
 ///   M_i = R ||x_i|| >= |z_ij|, and the exact term c_i (sum_j a_j u_ij - y_i)^2, added lazily when
 ///   y_i lies outside what the hull allows at the relaxation's minimiser;
-/// - every other unfixed sample contributes >= 0 and is dropped.
+/// - every other sample contributes >= 0 and is dropped.
 /// The relaxation's minimiser is a network whose true loss, and the loss of the exact minimiser of
-/// the full pattern it induces, are upper bounds. Branching picks the unfixed group that hurts
-/// most. Sign vectors are reduced to k + 1 classes (+1 x p, -1 x (k - p)) and units of equal sign
-/// are ordered lexicographically by their activity along the branching order, which keeps one
-/// copy of every optimum (DESIGN.md, "Making the search fast").
+/// the full pattern it induces, are upper bounds. Branching picks the group whose terms the bound
+/// underestimates most there. Sign vectors are reduced to k + 1 classes (+1 x p, -1 x (k - p)) and
+/// units of equal sign are ordered lexicographically by their activity along the branching order
+/// (they are always fixed together), which keeps one copy of every optimum (DESIGN.md, "Making the
+/// search fast").
 ///
 /// Work split: every node is self-contained (sign class, fixed activities, branching order), so
 /// open nodes can be handed to any worker; threads share one best-first queue and one incumbent.
@@ -26,6 +33,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -95,7 +103,7 @@ struct SearchNode {
   std::vector<std::int8_t> activity;   ///< groups x k, row-major; -1 unfixed
   std::vector<int> fixed_order;        ///< groups in the order they were fixed
   std::vector<std::uint8_t> tied;      ///< per unit: columns of j and next_same[j] equal so far
-  std::vector<Eigen::Index> epigraph;  ///< convex samples modelled with t variables
+  std::vector<Eigen::Index> envelope;  ///< samples modelled by their one-sided convex bound (one variable each)
   std::vector<Eigen::Index> triangle;  ///< bounded problem: unfixed samples modelled by the triangle hull
   Vector warm;                         ///< parent's minimiser (theta) for a warm start
   Scalar bound = Scalar(0);            ///< lower bound on total error in this subtree (scaled)
@@ -122,6 +130,12 @@ class BranchAndBound {
   BranchAndBound(const ScaledSamples<Scalar>& s, const TrainOptions<Scalar>& options)
       : s_(s), options_(options), k_(options.units), n_(s.dim()), m_(s.size()),
         groups_(group_by_direction<Scalar>(s.x)), classes_(sign_classes(options.signs, options.units)) {
+    label_side_.assign(static_cast<std::size_t>(groups_.count()), 1);
+    for (int grp = 0; grp < groups_.count(); ++grp) {
+      Scalar sum(0);
+      for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)]) sum += s.c(i) * s.y(i);
+      label_side_[static_cast<std::size_t>(grp)] = sum >= Scalar(0) ? 1 : -1;
+    }
     total_weight_ = s.c.sum();
     if (options.radius) scaled_radius_ = *options.radius * s.input_scale / s.label_scale;
     Scalar scale(0);
@@ -208,14 +222,74 @@ class BranchAndBound {
     return groups_.orientation[static_cast<std::size_t>(i)] > 0 ? v : 1 - v;
   }
 
+  bool group_fixed(const SearchNode<Scalar>& node, int grp) const {
+    for (int j = 0; j < k_; ++j)
+      if (node.activity[static_cast<std::size_t>(grp * k_ + j)] < 0) return false;
+    return true;
+  }
+  bool group_untouched(const SearchNode<Scalar>& node, int grp) const {
+    for (int j = 0; j < k_; ++j)
+      if (node.activity[static_cast<std::size_t>(grp * k_ + j)] >= 0) return false;
+    return true;
+  }
+  /// Sample i's group has every unit fixed: its exact pattern term is in the relaxation.
+  bool sample_fixed(const SearchNode<Scalar>& node, Eigen::Index i) const {
+    const int g = groups_.group[static_cast<std::size_t>(i)];
+    return g < 0 || group_fixed(node, g);
+  }
+
   bool is_convex_sample(const SignClass& cls, Eigen::Index i) const {
     return cls.common_sign != 0 && Scalar(cls.common_sign) * s_.y(i) <= Scalar(0);
   }
+  /// Untouched convex sample: c_i y_i^2 is a valid bound on its term ((sum_j [z_j]_+ + |y_i|)^2 >= y_i^2).
+  bool counts_label(const SearchNode<Scalar>& node, const SignClass& cls, Eigen::Index i) const {
+    const int g = groups_.group[static_cast<std::size_t>(i)];
+    return g >= 0 && is_convex_sample(cls, i) && group_untouched(node, g);
+  }
 
-  /// A convex sample needs no branching when its exact term enters the bound (epigraph variables);
-  /// without them its bound c_i y_i^2 is exact only once its activities are fixed.
-  bool settled_by_epigraph(const SignClass& cls, Eigen::Index i) const {
-    return options_.techniques.convex_epigraph && is_convex_sample(cls, i);
+  /// The one-sided form of a sample that is not fully fixed (file comment): with L the fixed active
+  /// units' part of f, and every unfixed unit of sign s, its term is (sum_U [z_j]_+ + b)^2 with
+  /// b = s (L - y), bounded below by max(0, sum_U [z_j]_+ + b)^2.
+  struct OneSided {
+    int side = 0;               ///< s; 0: the unfixed units have both signs (or too many for the bound)
+    std::uint32_t unfixed = 0;  ///< bit j: unit j unfixed
+    std::uint32_t active = 0;   ///< bit j: unit j fixed active
+    bool exact = false;         ///< b >= 0 on the node's cell: the bound is the exact term
+  };
+  static constexpr int max_one_sided_units = 5;  ///< the bound has 2^|U| pieces
+
+  OneSided one_sided(const SearchNode<Scalar>& node, const SignClass& cls, Eigen::Index i) const {
+    OneSided o;
+    int side = 0, count = 0;
+    for (int j = 0; j < k_; ++j) {
+      const int v = sample_activity(node, i, j);
+      const int aj = cls.signs[static_cast<std::size_t>(j)];
+      if (v < 0) {
+        if (side != 0 && side != aj) return OneSided{};
+        side = aj;
+        o.unfixed |= 1U << j;
+        ++count;
+      } else if (v > 0) {
+        o.active |= 1U << j;
+      }
+    }
+    if (side == 0 || count > max_one_sided_units) return OneSided{};
+    o.side = side;
+    o.exact = Scalar(side) * s_.y(i) <= Scalar(0);
+    for (int j = 0; j < k_; ++j)
+      if (((o.active >> j) & 1U) && cls.signs[static_cast<std::size_t>(j)] != side) o.exact = false;
+    return o;
+  }
+
+  /// max(0, sum_U [z_j]_+ + b) at theta.
+  Scalar one_sided_value(const SignClass& cls, const OneSided& o, Eigen::Index i, const Vector& theta) const {
+    Scalar v = -Scalar(o.side) * s_.y(i);
+    for (int j = 0; j < k_; ++j) {
+      const Scalar z = s_.x.row(i).dot(theta.segment(j * n_, n_));
+      if ((o.unfixed >> j) & 1U) v += std::max(Scalar(0), z);
+      else if ((o.active >> j) & 1U) v += Scalar(o.side * cls.signs[static_cast<std::size_t>(j)]) * z;
+    }
+    return std::max(Scalar(0), v);
   }
 
   /// M_i = R ||x_i|| (bounded problem): |<w_j, x_i>| <= M_i on the ball, rounded up so the hull
@@ -231,46 +305,75 @@ class BranchAndBound {
     Scalar bound = Scalar(0);
   };
 
-  /// Solves the node's relaxation (with lazily added epigraph samples).
+  /// The relaxation's variables at theta: the one-sided samples' v at their smallest feasible value,
+  /// the hull samples' u_j = [z_j]_+.
+  Vector auxiliary_at(const SearchNode<Scalar>& node, const SignClass& cls, const Vector& theta) const {
+    const Eigen::Index ne = static_cast<Eigen::Index>(node.envelope.size());
+    Vector x(n_ * k_ + ne + static_cast<Eigen::Index>(node.triangle.size()) * k_);
+    x.head(n_ * k_) = theta;
+    for (Eigen::Index e = 0; e < ne; ++e) {
+      const Eigen::Index i = node.envelope[static_cast<std::size_t>(e)];
+      x(n_ * k_ + e) = one_sided_value(cls, one_sided(node, cls, i), i, theta);
+    }
+    for (std::size_t e = 0; e < node.triangle.size(); ++e)
+      for (int j = 0; j < k_; ++j)
+        x(n_ * k_ + ne + static_cast<Eigen::Index>(e) * k_ + j) =
+            std::max(Scalar(0), s_.x.row(node.triangle[e]).dot(theta.segment(j * n_, n_)));
+    return x;
+  }
+
+  /// The point of the segment from `anchor` (feasible) to `x` farthest from the anchor that satisfies
+  /// C x >= d: a feasible warm start, so the solver needs no phase 1.
+  static Vector pull_into(const Matrix& C, const Vector& d, const Vector& anchor, const Vector& x) {
+    const Vector dir = x - anchor;
+    const Vector slack = C * anchor - d, rate = C * dir;
+    Scalar t(1);
+    for (Eigen::Index r = 0; r < C.rows(); ++r)
+      if (rate(r) < Scalar(0)) t = std::min(t, std::max(Scalar(0), slack(r)) / -rate(r));
+    return anchor + t * dir;
+  }
+
+  /// Solves the node's relaxation (with lazily added one-sided and hull samples).
   Evaluation evaluate(SearchNode<Scalar>& node, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
     const auto& a = cls.signs;
     Evaluation ev;
     for (Eigen::Index round = 0; round <= m_; ++round) {
-      const Eigen::Index ne = static_cast<Eigen::Index>(node.epigraph.size());
+      const Eigen::Index ne = static_cast<Eigen::Index>(node.envelope.size());
       const Eigen::Index nt = static_cast<Eigen::Index>(node.triangle.size());
-      const Eigen::Index tri_base = n_ * k_ + ne * k_;
+      const Eigen::Index tri_base = n_ * k_ + ne;
       const Eigen::Index p = tri_base + nt * k_;
       Matrix H = Matrix::Zero(p, p);
       Vector g = Vector::Zero(p);
-      std::vector<char> in_epigraph(static_cast<std::size_t>(m_), 0);
-      for (Eigen::Index e = 0; e < ne; ++e) in_epigraph[static_cast<std::size_t>(node.epigraph[static_cast<std::size_t>(e)])] = 1;
       // Hessian and gradient of the fixed samples' pattern terms
       for (Eigen::Index i = 0; i < m_; ++i) {
         const Scalar c = s_.c(i), y = s_.y(i);
-        // zero rows and unfixed samples add only constants (see relaxation_value)
-        if (groups_.group[static_cast<std::size_t>(i)] < 0) continue;
-        if (sample_activity(node, i, 0) >= 0) {  // group fixed: exact pattern term
-          const auto xi = s_.x.row(i);
-          for (int j = 0; j < k_; ++j) {
-            if (!sample_activity(node, i, j)) continue;
-            const Scalar aj = Scalar(a[static_cast<std::size_t>(j)]);
-            g.segment(j * n_, n_).noalias() -= Scalar(2) * c * y * aj * xi.transpose();
-            for (int l = 0; l < k_; ++l) {
-              if (!sample_activity(node, i, l)) continue;
-              const Scalar al = Scalar(a[static_cast<std::size_t>(l)]);
-              H.block(j * n_, l * n_, n_, n_).noalias() += (Scalar(2) * c * aj * al) * xi.transpose() * xi;
-            }
+        // zero rows and samples not fully fixed add only constants (see relaxation_value)
+        if (groups_.group[static_cast<std::size_t>(i)] < 0 || !sample_fixed(node, i)) continue;
+        const auto xi = s_.x.row(i);
+        for (int j = 0; j < k_; ++j) {
+          if (!sample_activity(node, i, j)) continue;
+          const Scalar aj = Scalar(a[static_cast<std::size_t>(j)]);
+          g.segment(j * n_, n_).noalias() -= Scalar(2) * c * y * aj * xi.transpose();
+          for (int l = 0; l < k_; ++l) {
+            if (!sample_activity(node, i, l)) continue;
+            const Scalar al = Scalar(a[static_cast<std::size_t>(l)]);
+            H.block(j * n_, l * n_, n_, n_).noalias() += (Scalar(2) * c * aj * al) * xi.transpose() * xi;
           }
         }
       }
-      // epigraph samples: c (sum_j t_j + |y|)^2
+      // one-sided samples: c v^2 with v above every piece of max(0, sum_U [z_j]_+ + b)
+      std::vector<OneSided> forms(static_cast<std::size_t>(ne));
+      Eigen::Index rows = 0;
+      for (int grp = 0; grp < groups_.count(); ++grp)
+        for (int j = 0; j < k_; ++j)
+          if (node.activity[static_cast<std::size_t>(grp * k_ + j)] >= 0) ++rows;
       for (Eigen::Index e = 0; e < ne; ++e) {
-        const Eigen::Index i = node.epigraph[static_cast<std::size_t>(e)];
-        const Scalar c = s_.c(i), ay = abs_of(s_.y(i));
-        const Eigen::Index base = n_ * k_ + e * k_;
-        H.block(base, base, k_, k_).array() += Scalar(2) * c;
-        g.segment(base, k_).array() += Scalar(2) * c * ay;
+        const Eigen::Index i = node.envelope[static_cast<std::size_t>(e)];
+        forms[static_cast<std::size_t>(e)] = one_sided(node, cls, i);
+        const OneSided& o = forms[static_cast<std::size_t>(e)];
+        H(n_ * k_ + e, n_ * k_ + e) += Scalar(2) * s_.c(i);
+        rows += (Eigen::Index{1} << std::popcount(o.unfixed)) + (o.exact ? 0 : 1);
       }
       // triangle samples: c (sum_j a_j u_j - y)^2
       for (Eigen::Index e = 0; e < nt; ++e) {
@@ -283,29 +386,33 @@ class BranchAndBound {
           for (int l = 0; l < k_; ++l) H(base + j, base + l) += Scalar(2) * c * aj * Scalar(a[static_cast<std::size_t>(l)]);
         }
       }
-      // constraints
-      Eigen::Index rows = 0;
-      for (int grp = 0; grp < groups_.count(); ++grp)
-        if (node.activity[static_cast<std::size_t>(grp * k_)] >= 0) rows += k_;
-      rows += 2 * ne * k_ + 3 * nt * k_;
+      // constraints: the fixed activities' cells, the one-sided pieces, the hulls
+      rows += 3 * nt * k_;
       Matrix C = Matrix::Zero(rows, p);
       Vector d = Vector::Zero(rows);
       Eigen::Index r = 0;
-      for (int grp = 0; grp < groups_.count(); ++grp) {
-        if (node.activity[static_cast<std::size_t>(grp * k_)] < 0) continue;
-        for (int j = 0; j < k_; ++j, ++r)
-          C.row(r).segment(j * n_, n_) =
-              (node.activity[static_cast<std::size_t>(grp * k_ + j)] ? Scalar(1) : Scalar(-1)) * groups_.direction.row(grp);
-      }
-      for (Eigen::Index e = 0; e < ne; ++e) {
-        const Eigen::Index i = node.epigraph[static_cast<std::size_t>(e)];
-        const Eigen::Index base = n_ * k_ + e * k_;
+      for (int grp = 0; grp < groups_.count(); ++grp)
         for (int j = 0; j < k_; ++j) {
-          C(r++, base + j) = Scalar(1);  // t_j >= 0
-          C(r, base + j) = Scalar(1);    // t_j >= <w_j, x_i>
-          C.row(r).segment(j * n_, n_) = -s_.x.row(i);
-          ++r;
+          const int v = node.activity[static_cast<std::size_t>(grp * k_ + j)];
+          if (v < 0) continue;
+          C.row(r++).segment(j * n_, n_) = (v ? Scalar(1) : Scalar(-1)) * groups_.direction.row(grp);
         }
+      for (Eigen::Index e = 0; e < ne; ++e) {
+        const Eigen::Index i = node.envelope[static_cast<std::size_t>(e)];
+        const OneSided& o = forms[static_cast<std::size_t>(e)];
+        const Eigen::Index v = n_ * k_ + e;
+        // v - sum_{j in S} z_j - s L >= -s y for every subset S of the unfixed units
+        for (std::uint32_t subset = o.unfixed;; subset = (subset - 1) & o.unfixed) {
+          C(r, v) = Scalar(1);
+          for (int j = 0; j < k_; ++j) {
+            if ((subset >> j) & 1U) C.row(r).segment(j * n_, n_) -= s_.x.row(i);
+            else if ((o.active >> j) & 1U)
+              C.row(r).segment(j * n_, n_) -= Scalar(o.side * a[static_cast<std::size_t>(j)]) * s_.x.row(i);
+          }
+          d(r++) = -Scalar(o.side) * s_.y(i);
+          if (subset == 0) break;
+        }
+        if (!o.exact) C(r++, v) = Scalar(1);  // v >= 0
       }
       for (Eigen::Index e = 0; e < nt; ++e) {
         const Eigen::Index i = node.triangle[static_cast<std::size_t>(e)];
@@ -322,11 +429,17 @@ class BranchAndBound {
       }
       std::vector<qp::BallConstraint<Scalar>> balls;
       if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
-      if (node.warm.size() == p) solver.warm_start_point(node.warm);
-      else if (node.warm.size() == n_ * k_) {
-        Vector w = Vector::Zero(p);
-        w.head(n_ * k_) = node.warm;
-        solver.warm_start_point(w);
+      // Warm start: the parent's (or last round's) minimiser, pulled into this node's cell from
+      // w = 0 with the auxiliary variables at their values there, which is always feasible.
+      if (node.warm.size() >= n_ * k_) {
+        const Vector anchor = auxiliary_at(node, cls, Vector::Zero(n_ * k_));
+        const Vector start =
+            node.warm.size() == p ? Vector(node.warm) : auxiliary_at(node, cls, node.warm.head(n_ * k_));
+        solver.warm_start_point(pull_into(C, d, anchor, start));
+        // and the rows active there as the first working set (the solver skips the others)
+        std::vector<Eigen::Index> all(static_cast<std::size_t>(rows));
+        for (Eigen::Index q = 0; q < rows; ++q) all[static_cast<std::size_t>(q)] = q;
+        solver.warm_start(all);
       } else {
         solver.clear_warm_start();
       }
@@ -337,23 +450,28 @@ class BranchAndBound {
       const Scalar value = relaxation_value(node, cls, x);
       ev.bound = value - certificate_slack(value, scale_);
       node.warm = x;
-      // Lazily model the unfixed samples the minimiser gets wrong: convex samples it activates
-      // (epigraph), and, in the bounded problem, samples whose label the triangle hull excludes.
-      std::vector<char> in_triangle(static_cast<std::size_t>(m_), 0);
-      for (Eigen::Index i : node.triangle) in_triangle[static_cast<std::size_t>(i)] = 1;
-      const std::size_t old_epigraph = node.epigraph.size(), old_triangle = node.triangle.size();
+      // Lazily model the samples the minimiser gets wrong: one-sided samples whose bound is positive
+      // there (beyond the c y^2 already counted), and, in the bounded problem, samples whose label the
+      // triangle hull excludes.
+      std::vector<char> modelled(static_cast<std::size_t>(m_), 0);
+      for (Eigen::Index i : node.envelope) modelled[static_cast<std::size_t>(i)] = 1;
+      for (Eigen::Index i : node.triangle) modelled[static_cast<std::size_t>(i)] = 1;
+      const std::size_t old_envelope = node.envelope.size(), old_triangle = node.triangle.size();
       for (Eigen::Index i = 0; i < m_; ++i) {
-        if (groups_.group[static_cast<std::size_t>(i)] < 0 || in_epigraph[static_cast<std::size_t>(i)] ||
-            in_triangle[static_cast<std::size_t>(i)] || sample_activity(node, i, 0) >= 0)
-          continue;
-        if (is_convex_sample(cls, i)) {
-          if (!options_.techniques.convex_epigraph) continue;
-          for (int j = 0; j < k_; ++j)
-            if (s_.x.row(i).dot(ev.theta.segment(j * n_, n_)) > Scalar(0)) {
-              node.epigraph.push_back(i);
-              break;
-            }
-        } else if (scaled_radius_ && options_.techniques.triangle_relaxation) {
+        if (modelled[static_cast<std::size_t>(i)] || sample_fixed(node, i)) continue;
+        const OneSided o = options_.techniques.convex_epigraph ? one_sided(node, cls, i) : OneSided{};
+        // (an untouched sample of a common sign class whose label has that sign only when asked:
+        // its overshoot bound cuts nodes but costs a variable in every relaxation below)
+        const bool wanted = o.exact || options_.techniques.overshoot_bound ||
+                            !group_untouched(node, groups_.group[static_cast<std::size_t>(i)]);
+        if (o.side != 0 && wanted) {
+          const Scalar counted = counts_label(node, cls, i) ? abs_of(s_.y(i)) : Scalar(0);
+          if (one_sided_value(cls, o, i, ev.theta) > counted) {
+            node.envelope.push_back(i);
+            continue;
+          }
+        }
+        if (scaled_radius_ && options_.techniques.triangle_relaxation) {
           // the range of sum_j a_j u_j over the hull at the current z
           Scalar low(0), high(0);
           const Scalar top = hull_height(i);
@@ -367,56 +485,48 @@ class BranchAndBound {
           if (y < low - margin || y > high + margin) node.triangle.push_back(i);
         }
       }
-      if (node.epigraph.size() == old_epigraph && node.triangle.size() == old_triangle) break;
+      if (node.envelope.size() == old_envelope && node.triangle.size() == old_triangle) break;
       // A budget ends the refinement: the bound found so far is valid (fewer terms, smaller bound).
       if (elapsed() > options_.time_limit_seconds) {
-        node.epigraph.resize(old_epigraph);
+        node.envelope.resize(old_envelope);
         node.triangle.resize(old_triangle);
         break;
       }
-      // Keep the warm start usable: the new auxiliary variables start at max(0, z).
-      const auto relu_at = [&](Eigen::Index i, int j) {
-        return std::max(Scalar(0), s_.x.row(i).dot(ev.theta.segment(j * n_, n_)));
-      };
-      const Eigen::Index ne2 = static_cast<Eigen::Index>(node.epigraph.size());
-      Vector w = Vector::Zero(n_ * k_ + (ne2 + static_cast<Eigen::Index>(node.triangle.size())) * k_);
-      w.head(n_ * k_ + ne * k_) = x.head(n_ * k_ + ne * k_);
-      for (std::size_t e = old_epigraph; e < node.epigraph.size(); ++e)
-        for (int j = 0; j < k_; ++j) w(n_ * k_ + static_cast<Eigen::Index>(e) * k_ + j) = relu_at(node.epigraph[e], j);
-      w.segment(n_ * k_ + ne2 * k_, nt * k_) = x.segment(tri_base, nt * k_);
-      for (std::size_t e = old_triangle; e < node.triangle.size(); ++e)
-        for (int j = 0; j < k_; ++j) w(n_ * k_ + (ne2 + static_cast<Eigen::Index>(e)) * k_ + j) = relu_at(node.triangle[e], j);
+      // Keep the warm start usable: old variables as solved, new ones at their values at theta.
+      Vector w = auxiliary_at(node, cls, ev.theta);
+      w.head(n_ * k_ + ne) = x.head(n_ * k_ + ne);
+      w.segment(n_ * k_ + static_cast<Eigen::Index>(node.envelope.size()), nt * k_) = x.segment(tri_base, nt * k_);
       node.warm = w;
     }
     return ev;
   }
 
-  /// The relaxation's objective at x = (theta, t) in residual form: accurate even when the optimum
+  /// The relaxation's objective at x = (theta, v, u) in residual form: accurate even when the optimum
   /// is many orders of magnitude below sum c_i y_i^2 (no cancellation against the constant).
   Scalar relaxation_value(const SearchNode<Scalar>& node, const SignClass& cls, const Vector& x) const {
     const auto& a = cls.signs;
-    std::vector<char> in_epigraph(static_cast<std::size_t>(m_), 0);
-    for (Eigen::Index i : node.epigraph) in_epigraph[static_cast<std::size_t>(i)] = 1;
+    std::vector<char> modelled(static_cast<std::size_t>(m_), 0);
+    for (Eigen::Index i : node.envelope) modelled[static_cast<std::size_t>(i)] = 1;
+    for (Eigen::Index i : node.triangle) modelled[static_cast<std::size_t>(i)] = 1;
     CompensatedSum<Scalar> sum;
     for (Eigen::Index i = 0; i < m_; ++i) {
       const Scalar c = s_.c(i), y = s_.y(i);
       if (groups_.group[static_cast<std::size_t>(i)] < 0) {
         sum.add(c * y * y);
-      } else if (sample_activity(node, i, 0) >= 0) {
+      } else if (sample_fixed(node, i)) {
         Scalar f(0);
         for (int j = 0; j < k_; ++j)
           if (sample_activity(node, i, j)) f += Scalar(a[static_cast<std::size_t>(j)]) * s_.x.row(i).dot(x.segment(j * n_, n_));
         sum.add(c * (f - y) * (f - y));
-      } else if (is_convex_sample(cls, i) && !in_epigraph[static_cast<std::size_t>(i)]) {
+      } else if (!modelled[static_cast<std::size_t>(i)] && counts_label(node, cls, i)) {
         sum.add(c * y * y);
       }
     }
-    for (std::size_t e = 0; e < node.epigraph.size(); ++e) {
-      const Eigen::Index i = node.epigraph[e];
-      const Scalar v = x.segment(n_ * k_ + static_cast<Eigen::Index>(e) * k_, k_).sum() + abs_of(s_.y(i));
-      sum.add(s_.c(i) * v * v);
+    for (std::size_t e = 0; e < node.envelope.size(); ++e) {
+      const Scalar v = x(n_ * k_ + static_cast<Eigen::Index>(e));
+      sum.add(s_.c(node.envelope[e]) * v * v);
     }
-    const Eigen::Index tri_base = n_ * k_ + static_cast<Eigen::Index>(node.epigraph.size()) * k_;
+    const Eigen::Index tri_base = n_ * k_ + static_cast<Eigen::Index>(node.envelope.size());
     for (std::size_t e = 0; e < node.triangle.size(); ++e) {
       const Eigen::Index i = node.triangle[e];
       Scalar f(0);
@@ -443,35 +553,60 @@ class BranchAndBound {
     return x;
   }
 
-  /// Children of a node on group grp: activity vectors respecting the symmetry order.
+  /// Units of group grp that its next branching fixes: in a mixed sign class, first the units of the
+  /// sign its labels favour (then its samples get the one-sided bound), later the others; otherwise
+  /// every unfixed unit.
+  std::uint32_t units_to_fix(const SearchNode<Scalar>& node, int grp) const {
+    const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+    std::uint32_t unfixed = 0;
+    for (int j = 0; j < k_; ++j)
+      if (node.activity[static_cast<std::size_t>(grp * k_ + j)] < 0) unfixed |= 1U << j;
+    if (cls.common_sign != 0 || !options_.techniques.side_branching || unfixed != (1U << k_) - 1U) return unfixed;
+    const int side = label_side_[static_cast<std::size_t>(grp)];
+    std::uint32_t units = 0;
+    for (int j = 0; j < k_; ++j)
+      if (cls.signs[static_cast<std::size_t>(j)] == side) units |= 1U << j;
+    return units;
+  }
+
+  /// Children of a node on group grp: activity vectors of units_to_fix() respecting the symmetry
+  /// order (units of equal sign are fixed together, so each tied pair is decided at once).
   void branch(const SearchNode<Scalar>& node, int grp, Scalar bound, std::vector<SearchNode<Scalar>>& out) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+    const std::uint32_t units = units_to_fix(node, grp);
     for (std::uint32_t bits = 0; bits < (1U << k_); ++bits) {
+      if (bits & ~units) continue;
       bool ok = true;
       for (int j = 0; j < k_ && ok; ++j) {
         const int l = cls.next_same[static_cast<std::size_t>(j)];
-        if (l >= 0 && node.tied[static_cast<std::size_t>(j)] && ((bits >> j) & 1U) < ((bits >> l) & 1U)) ok = false;
+        if (l >= 0 && ((units >> j) & 1U) && node.tied[static_cast<std::size_t>(j)] &&
+            ((bits >> j) & 1U) < ((bits >> l) & 1U))
+          ok = false;
       }
       if (!ok) continue;
       SearchNode<Scalar> child;
       child.sign_class = node.sign_class;
       child.activity = node.activity;
-      for (int j = 0; j < k_; ++j) child.activity[static_cast<std::size_t>(grp * k_ + j)] = static_cast<std::int8_t>((bits >> j) & 1U);
+      for (int j = 0; j < k_; ++j)
+        if ((units >> j) & 1U)
+          child.activity[static_cast<std::size_t>(grp * k_ + j)] = static_cast<std::int8_t>((bits >> j) & 1U);
       child.fixed_order = node.fixed_order;
       child.fixed_order.push_back(grp);
       child.tied = node.tied;
       for (int j = 0; j < k_; ++j) {
         const int l = cls.next_same[static_cast<std::size_t>(j)];
-        if (l >= 0) child.tied[static_cast<std::size_t>(j)] = node.tied[static_cast<std::size_t>(j)] && (((bits >> j) & 1U) == ((bits >> l) & 1U));
+        if (l >= 0 && ((units >> j) & 1U))
+          child.tied[static_cast<std::size_t>(j)] =
+              node.tied[static_cast<std::size_t>(j)] && (((bits >> j) & 1U) == ((bits >> l) & 1U));
       }
-      // Samples of the branched group get their exact pattern term: drop their epigraph variables.
-      child.epigraph.clear();
-      for (Eigen::Index i : node.epigraph)
-        if (groups_.group[static_cast<std::size_t>(i)] != grp) child.epigraph.push_back(i);
+      // The branched group's samples change form: drop their auxiliary variables (they come back lazily).
+      child.envelope.clear();
+      for (Eigen::Index i : node.envelope)
+        if (groups_.group[static_cast<std::size_t>(i)] != grp) child.envelope.push_back(i);
       child.triangle.clear();
       for (Eigen::Index i : node.triangle)
         if (groups_.group[static_cast<std::size_t>(i)] != grp) child.triangle.push_back(i);
-      if ((child.epigraph.size() == node.epigraph.size() && child.triangle.size() == node.triangle.size()) ||
+      if ((child.envelope.size() == node.envelope.size() && child.triangle.size() == node.triangle.size()) ||
           node.warm.size() < n_ * k_)
         child.warm = node.warm;
       else
@@ -527,35 +662,38 @@ class BranchAndBound {
         const Scalar err = true_error(a, ev.theta);
         best_here = ev.theta;
         best_here_error = err;
-        // Branch on the unfixed group whose samples hurt most at the relaxation's minimiser.
+        // Branch on the group whose samples' terms the relaxation underestimates most at its minimiser.
         std::vector<Scalar> hurt(static_cast<std::size_t>(groups_.count()), Scalar(0));
         Scalar total_hurt(0);
         const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
+        std::vector<char> enveloped(static_cast<std::size_t>(m_), 0);
+        for (Eigen::Index i : node.envelope) enveloped[static_cast<std::size_t>(i)] = 1;
         for (Eigen::Index i = 0; i < m_; ++i) {
-          const int grp = groups_.group[static_cast<std::size_t>(i)];
-          if (grp < 0 || node.activity[static_cast<std::size_t>(grp * k_)] >= 0 || settled_by_epigraph(cls, i)) continue;
+          if (sample_fixed(node, i)) continue;
           Scalar f(0);
           for (int j = 0; j < k_; ++j) {
             const Scalar z = s_.x.row(i).dot(ev.theta.segment(j * n_, n_));
             if (z > Scalar(0)) f += Scalar(a[static_cast<std::size_t>(j)]) * z;
           }
           const Scalar r = f - s_.y(i);
-          hurt[static_cast<std::size_t>(grp)] += s_.c(i) * r * r;
-          total_hurt += s_.c(i) * r * r;
+          Scalar modelled(0);  // the sample's term in the bound, at theta
+          if (enveloped[static_cast<std::size_t>(i)])
+            modelled = one_sided_value(cls, one_sided(node, cls, i), i, ev.theta);
+          else if (counts_label(node, cls, i))
+            modelled = abs_of(s_.y(i));
+          const Scalar gap = s_.c(i) * (r * r - modelled * modelled);
+          if (!(gap > Scalar(0))) continue;
+          hurt[static_cast<std::size_t>(groups_.group[static_cast<std::size_t>(i)])] += gap;
+          total_hurt += gap;
         }
-        Scalar worst(-1);
+        Scalar worst(0);
         for (int grp = 0; grp < groups_.count(); ++grp)
-          if (node.activity[static_cast<std::size_t>(grp * k_)] < 0 && hurt[static_cast<std::size_t>(grp)] > worst) {
-            // only groups with a non-convex sample need branching
-            bool needs = false;
-            for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
-              if (!settled_by_epigraph(cls, i)) needs = true;
-            if (!needs) continue;
+          if (hurt[static_cast<std::size_t>(grp)] > worst) {
             worst = hurt[static_cast<std::size_t>(grp)];
             branch_group = grp;
             if (!options_.techniques.worst_sample_branching) break;  // the first group that needs it
           }
-        // theta is optimal in this subtree when the dropped terms vanish at it
+        // theta is optimal in this subtree when the terms the bound underestimates are exact at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
         if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
             err < incumbent * Scalar(4) + tolerance(incumbent)) {
@@ -567,12 +705,13 @@ class BranchAndBound {
           }
         }
       } else {
-        // No bound from this node: branch on the first unfixed group that needs it.
+        // No bound from this node: branch on the first group not fully fixed that holds a sample whose
+        // term the bound does not already model exactly.
         const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
         for (int grp = 0; grp < groups_.count() && branch_group < 0; ++grp)
-          if (node.activity[static_cast<std::size_t>(grp * k_)] < 0)
+          if (!group_fixed(node, grp))
             for (Eigen::Index i : groups_.members[static_cast<std::size_t>(grp)])
-              if (!settled_by_epigraph(cls, i)) branch_group = grp;
+              if (!(options_.techniques.convex_epigraph && is_convex_sample(cls, i))) branch_group = grp;
       }
       children.clear();
       {
@@ -608,7 +747,7 @@ class BranchAndBound {
   /// Memory held by an open node (its vectors' heap blocks included).
   static std::size_t node_bytes(const SearchNode<Scalar>& node) {
     return sizeof(SearchNode<Scalar>) + node.activity.capacity() + node.fixed_order.capacity() * sizeof(int) +
-           node.tied.capacity() + (node.epigraph.capacity() + node.triangle.capacity()) * sizeof(Eigen::Index) +
+           node.tied.capacity() + (node.envelope.capacity() + node.triangle.capacity()) * sizeof(Eigen::Index) +
            static_cast<std::size_t>(node.warm.size()) * sizeof(Scalar);
   }
 
@@ -701,6 +840,7 @@ class BranchAndBound {
   Eigen::Index n_, m_;
   SampleGroups<Scalar> groups_;
   std::vector<SignClass> classes_;
+  std::vector<int> label_side_;  ///< per group: +1 if its weighted labels sum to >= 0, else -1
   std::optional<Scalar> scaled_radius_;
   Scalar total_weight_;
   Scalar scale_;  ///< sum c_i y_i^2 (scaled units)

@@ -29,10 +29,11 @@ namespace krelu {
 
 namespace detail {
 
-/// A certificate is withheld when the sample weights span more than the Scalar can resolve.
+/// A certificate is withheld when the sample weights span more than the Scalar can resolve. That is
+/// also named as the cause when the method itself already gave up on the certificate (numerical_issue).
 template <SampleContainer Samples, class Scalar>
 void withhold_unreliable_certificate(const Samples& samples, TrainResult<Scalar>& result) {
-  if (result.status != Status::optimal) return;
+  if (result.status != Status::optimal && result.status != Status::numerical_issue) return;
   Scalar lightest = NumericTraits<Scalar>::infinity(), heaviest(0);
   for (Eigen::Index i = 0; i < samples.size(); ++i) {
     const Scalar c = Scalar(samples.weight(i));
@@ -40,11 +41,13 @@ void withhold_unreliable_certificate(const Samples& samples, TrainResult<Scalar>
     heaviest = std::max(heaviest, c);
   }
   if (lightest < smallest_certified_weight_ratio<Scalar>() * heaviest) {
+    const std::string symptom = result.status == Status::numerical_issue ? result.message : std::string();
     result.status = Status::numerical_issue;
     result.message = "sample weights span more than this scalar type can resolve (min/max weight below " +
                      std::to_string(static_cast<double>(smallest_certified_weight_ratio<Scalar>())) +
                      "): the best network is returned but its optimality is not certified; merge or rescale the "
                      "weights, or train in a wider scalar type";
+    if (!symptom.empty()) result.message += " (" + symptom + ")";
   }
 }
 
