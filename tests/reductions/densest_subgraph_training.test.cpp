@@ -2,8 +2,11 @@
 // m = 1 + N + M <= 14 samples. The optimality test is hidden ([.]): the loss is ~1e-11 against
 // labels of order 1 and the weights span 1 .. 6e-16. In double that spread is beyond what the
 // solver resolves, so train_exact withholds the certificate by design (numerical_issue); in long
-// double some pattern QPs are still not solved to optimality. Run it with
-// `test_reductions_densest_subgraph_training "[.][training]"`.
+// double 72 of the 16,384 ball-constrained pattern QPs of the first instance are not solved: the ball
+// multiplier's Newton iteration reaches mu ~ 5e-12 (H's eigenvalues run from 2 down to 1e-16), then
+// overshoots to ~1e-7, where the complementarity residual min(mu r / sigma, r / ||x|| - 1) looks
+// smaller, and cycles; a bracketing safeguard on the secular equation is the missing piece. Run it
+// with `test_reductions_densest_subgraph_training "[.][training]"`.
 #include <catch2/catch.hpp>
 #include <krelu/krelu.hpp>
 #include <krelu/problems/graph.hpp>

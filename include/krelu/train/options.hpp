@@ -124,7 +124,9 @@ struct TrainOptions {
   int threads = 0;                        ///< 0: hardware concurrency
   std::uint64_t seed = 0;                 ///< for any randomised step (local search starts)
   SearchTechniques techniques;            ///< branch_and_bound: what the search uses
-  int incumbent_restarts = 8;             ///< branch_and_bound: local-search starts for the first incumbent (0: none)
+  /// branch_and_bound: local-search starts for the first incumbent (0: none; skipped on tiny instances,
+  /// samples x units < 32, where the search is faster than the restarts)
+  int incumbent_restarts = 8;
   std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
   double progress_interval_seconds = 0.25;
   std::function<bool()> cancel;           ///< polled during the search; returning true stops it
