@@ -1,5 +1,6 @@
 // Branch-and-bound vs enumeration: one row per instance and method; then what each search technique
-// pays (each switched off in turn, same instances, same run); then reduction instances; then threads.
+// pays (each switched off in turn, same instances, same run); then Set Cover, colouring and gadget
+// reduction instances; then threads.
 // Usage: bench_branch_and_bound [--quick] [--threads T]
 #include <krelu/reductions/set_cover.hpp>
 #include <krelu/train/exact.hpp>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <tuple>
 
 #include "bench_common.hpp"
 
@@ -144,24 +146,79 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Colouring (Lemma 17: bounded sum of k ReLUs) and sign-gadget (Lemma 21, Theorem 4) instances.
+  std::printf("\n%-34s %5s %4s %-8s %-10s %-14s %14s %14s %10s %10s %9s\n", "reduction instance", "m", "n", "signs",
+              "method", "status", "loss", "lower bound", "nodes", "QPs", "seconds");
+  namespace kp = krelu::problems;
+  namespace kr = krelu::reductions;
+  struct Reduced {
+    std::string name;
+    krelu::SampleSet<double, krelu::Sparse> samples;
+    std::vector<int> signs;
+    std::optional<double> radius;
+  };
+  std::vector<Reduced> reduced;
+  for (const auto& [name, h, k] : std::vector<std::tuple<std::string, kp::Hypergraph, int>>{
+           {"colouring: planted 2-col, 8 v",
+            kp::planted_colorable_hypergraph(8, 8, 2, 3, 2, std::uint64_t{1}).hypergraph, 2},
+           {"colouring: triangle (k = 2)", kp::Hypergraph(3, {{0, 1}, {1, 2}, {0, 2}}), 2},
+           {"colouring: K4 (k = 3)", kp::Hypergraph(4, {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}}), 3}}) {
+    const auto red = kr::reduce(h, k);
+    reduced.push_back({name, red.samples, std::vector<int>(static_cast<std::size_t>(k), 1), red.radius});
+  }
+  const auto gadget = kr::sign_gadget(2, 0);
+  for (const std::vector<int>& a : {std::vector<int>{1, 1}, std::vector<int>{1, -1}})
+    reduced.push_back({"gadget k = 2 (two-point)", gadget.samples, a, gadget.radius});
+  const auto composed =
+      kr::compose_with_gadget(kr::reduce(kp::Hypergraph(4, {{0, 1}, {1, 2}, {2, 3}, {0, 3}}), 2), gadget);
+  for (const std::vector<int>& a : {std::vector<int>{1, 1}, std::vector<int>{1, -1}})
+    reduced.push_back({"4-cycle + gadget (Thm 4)", composed.samples, a, composed.radius});
+  for (const auto& c : reduced) {
+    for (const auto method : {krelu::Method::enumerate, krelu::Method::branch_and_bound}) {
+      krelu::TrainOptions<double> o;
+      o.units = static_cast<int>(c.signs.size());
+      o.signs = krelu::Signs::fixed(c.signs);
+      o.radius = c.radius;
+      o.method = method;
+      o.threads = threads;
+      o.time_limit_seconds = quick ? 30 : 300;
+      if (quick) o.pattern_limit = std::uint64_t{1} << 16;  // the composed instance's 2^20 take 15 s
+      const auto r = krelu::train_exact(c.samples, o);
+      if (r.status == krelu::Status::pattern_limit) continue;
+      std::string signs = "(";
+      for (std::size_t j = 0; j < c.signs.size(); ++j) signs += (j ? "," : "") + std::string(c.signs[j] > 0 ? "+" : "-");
+      signs += ")";
+      std::printf("%-34s %5lld %4lld %-8s %-10s %-14s %14.6e %14.6e %10llu %10llu %9.3f\n", c.name.c_str(),
+                  static_cast<long long>(c.samples.size()), static_cast<long long>(c.samples.dim()), signs.c_str(),
+                  method == krelu::Method::enumerate ? "enumerate" : "bnb", krelu::to_string(r.status),
+                  static_cast<double>(r.loss), static_cast<double>(r.lower_bound),
+                  static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.qps), r.seconds);
+      std::fflush(stdout);
+    }
+  }
+
   // Threads: the same search on 1 and 2 threads (medians of 3); the optimal value must not change.
   if (!quick) {
     std::printf("\n%-26s %8s %-14s %14s %10s %9s %9s\n", "instance", "threads", "status", "loss", "nodes", "seconds",
                 "speed-up");
-    const auto s = krelu_bench::planted(40, 3, Eigen::Vector2d(1, 1), 0.1, 15);
-    double one = 0;
-    for (int t : {1, 2}) {
-      krelu::TrainOptions<double> o;
-      o.units = 2;
-      o.threads = t;
-      std::vector<double> times;
-      krelu::TrainResult<double> r = krelu::train_exact(s, o);
-      times.push_back(r.seconds);
-      for (int rep = 0; rep < 2; ++rep) times.push_back(krelu::train_exact(s, o).seconds);
-      const double med = krelu_bench::median(times);
-      if (t == 1) one = med;
-      std::printf("%-26s %8d %-14s %14.8e %10llu %9.3f %9.2f\n", "planted(40,3,2)", t, krelu::to_string(r.status),
-                  static_cast<double>(r.loss), static_cast<unsigned long long>(r.nodes), med, one / med);
+    for (const auto& [m, n] : {std::pair{40, 3}, std::pair{60, 4}}) {
+      const auto s = krelu_bench::planted(m, n, Eigen::Vector2d(1, 1), 0.1, 7000 + m * 31 + n * 7 + 2);
+      char name[64];
+      std::snprintf(name, sizeof name, "planted(%d,%d,2)", m, n);
+      double one = 0;
+      for (int t : {1, 2}) {
+        krelu::TrainOptions<double> o;
+        o.units = 2;
+        o.threads = t;
+        std::vector<double> times;
+        krelu::TrainResult<double> r = krelu::train_exact(s, o);
+        times.push_back(r.seconds);
+        for (int rep = 0; rep < 4; ++rep) times.push_back(krelu::train_exact(s, o).seconds);
+        const double med = krelu_bench::median(times);
+        if (t == 1) one = med;
+        std::printf("%-26s %8d %-14s %14.8e %10llu %9.3f %9.2f\n", name, t, krelu::to_string(r.status),
+                    static_cast<double>(r.loss), static_cast<unsigned long long>(r.nodes), med, one / med);
+      }
     }
   }
 }
