@@ -2,8 +2,6 @@
 // optimum within the gap tolerance.
 #include "stress_support.hpp"
 
-#include <algorithm>
-
 using namespace krelu_stress;
 
 namespace {
@@ -14,12 +12,10 @@ bool same_bits(const krelu::TrainResult<double>& a, const krelu::TrainResult<dou
          a.qps == b.qps && a.patterns == b.patterns;
 }
 
-/// `threaded`: large enough (samples x units >= 32) that the search really uses its threads.
-Instance instance(int trial, std::mt19937_64& rng, bool threaded = false) {
+Instance instance(int trial, std::mt19937_64& rng) {
   Instance inst;
   vary_problem(inst, trial, 0.8);
-  int m = inst.units == 1 ? 12 : 8;  // branch-and-bound only: a little larger than the enumeration limit
-  if (threaded) m = std::max(m, (32 + inst.units - 1) / inst.units);
+  const int m = inst.units == 1 ? 12 : 8;  // branch-and-bound only: a little larger than the enumeration limit
   Eigen::VectorXd c = (gaussian(m, 1, rng).array().abs() + 0.1).matrix();
   inst.samples = krelu::SampleSet<double>(gaussian(m, 3, rng), gaussian(m, 1, rng), c);
   return inst;
@@ -47,8 +43,7 @@ TEST_CASE("one thread: two runs give bitwise identical results") {
 TEST_CASE("two threads: the same optimum within the gap tolerance") {
   std::mt19937_64 rng(12);
   for (int trial = 0; trial < 12; ++trial) {
-    const auto inst = instance(trial, rng, true);
-    REQUIRE(!krelu::detail::is_tiny_search(inst.samples.size(), inst.units));
+    const auto inst = instance(trial, rng);
     auto one = options_of(inst, krelu::Method::branch_and_bound);
     auto two = one;
     two.threads = 2;
