@@ -2,6 +2,8 @@
 // optimum within the gap tolerance.
 #include "stress_support.hpp"
 
+#include <algorithm>
+
 using namespace krelu_stress;
 
 namespace {
@@ -12,10 +14,12 @@ bool same_bits(const krelu::TrainResult<double>& a, const krelu::TrainResult<dou
          a.qps == b.qps && a.patterns == b.patterns;
 }
 
-Instance instance(int trial, std::mt19937_64& rng) {
+/// `threaded`: large enough (samples x units >= 32) that the search really uses its threads.
+Instance instance(int trial, std::mt19937_64& rng, bool threaded = false) {
   Instance inst;
   vary_problem(inst, trial, 0.8);
-  const int m = inst.units == 1 ? 12 : 8;  // branch-and-bound only: a little larger than the enumeration limit
+  int m = inst.units == 1 ? 12 : 8;  // branch-and-bound only: a little larger than the enumeration limit
+  if (threaded) m = std::max(m, (32 + inst.units - 1) / inst.units);
   Eigen::VectorXd c = (gaussian(m, 1, rng).array().abs() + 0.1).matrix();
   inst.samples = krelu::SampleSet<double>(gaussian(m, 3, rng), gaussian(m, 1, rng), c);
   return inst;
@@ -43,7 +47,8 @@ TEST_CASE("one thread: two runs give bitwise identical results") {
 TEST_CASE("two threads: the same optimum within the gap tolerance") {
   std::mt19937_64 rng(12);
   for (int trial = 0; trial < 12; ++trial) {
-    const auto inst = instance(trial, rng);
+    const auto inst = instance(trial, rng, true);
+    REQUIRE(!krelu::detail::is_tiny_search(inst.samples.size(), inst.units));
     auto one = options_of(inst, krelu::Method::branch_and_bound);
     auto two = one;
     two.threads = 2;

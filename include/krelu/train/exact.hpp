@@ -13,7 +13,6 @@
 /// \endcode
 
 #include <algorithm>
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -52,9 +51,6 @@ void withhold_unreliable_certificate(const Samples& samples, TrainResult<Scalar>
   }
 }
 
-/// Branch-and-bound seeds its incumbent by local search from this many samples x units on.
-inline constexpr std::int64_t local_search_threshold = 32;
-
 template <SampleContainer Samples, class Scalar>
 TrainResult<Scalar> train_exact_unchecked(const Samples& samples, const TrainOptions<Scalar>& options) {
   switch (options.method) {
@@ -62,12 +58,11 @@ TrainResult<Scalar> train_exact_unchecked(const Samples& samples, const TrainOpt
       return train_enumerate(samples, options);
     case Method::branch_and_bound: {
       // Multi-start local search gives the search a good first incumbent (fewer nodes to prune). Not
-      // on tiny instances (samples x units < local_search_threshold): there the whole search takes
-      // about a fifth of what the restarts cost (planted (12,3,1): 0.17 ms against 0.85 ms).
+      // on tiny instances (is_tiny_search): there the whole search takes about a fifth of what the
+      // restarts cost (planted (12,3,1): 0.17 ms against 0.85 ms).
       std::vector<Network<Scalar>> incumbents;
       double local_seconds = 0;
-      if (options.incumbent_restarts > 0 &&
-          static_cast<std::int64_t>(samples.size()) * options.units >= local_search_threshold) {
+      if (options.incumbent_restarts > 0 && !is_tiny_search(samples.size(), options.units)) {
         auto lo = options;
         lo.time_limit_seconds = std::min(options.time_limit_seconds / 4, 10.0);
         const auto found = local_search(samples, lo, options.incumbent_restarts);

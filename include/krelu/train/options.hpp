@@ -121,7 +121,7 @@ struct TrainOptions {
   /// and below, as in the reductions) are certified relative to themselves.
   double relative_gap = 1e-9;
   double absolute_gap = 0;
-  int threads = 0;                        ///< 0: hardware concurrency
+  int threads = 0;                        ///< 0: hardware concurrency (tiny searches use one)
   std::uint64_t seed = 0;                 ///< for any randomised step (local search starts)
   SearchTechniques techniques;            ///< branch_and_bound: what the search uses
   /// branch_and_bound: local-search starts for the first incumbent (0: none; skipped on tiny instances,
