@@ -31,6 +31,20 @@ inline double median(std::vector<double> v) {
   return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
 }
 
+/// Median of `first` and further runs of `again` (each returning its seconds): repeated while the runs
+/// so far took under `budget` seconds in all, at most `max_runs` runs. Fast rows get many runs, so the
+/// first run's cold caches and allocations do not decide their time.
+template <class F>
+double median_of_repeats(double first, F&& again, double budget, int max_runs) {
+  std::vector<double> times{first};
+  double total = first;
+  while (total < budget && static_cast<int>(times.size()) < max_runs) {
+    times.push_back(again());
+    total += times.back();
+  }
+  return median(times);
+}
+
 template <class F>
 double seconds(F&& f) {
   const auto t0 = std::chrono::steady_clock::now();

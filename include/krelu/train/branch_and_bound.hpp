@@ -43,6 +43,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "krelu/loss.hpp"
@@ -261,6 +262,7 @@ class BranchAndBound {
     bool exact = false;         ///< b >= 0 on the node's cell: the bound is the exact term
   };
   static constexpr int max_one_sided_units = 5;  ///< the bound has 2^|U| pieces
+  static constexpr std::size_t polish_memory = std::size_t{1} << 16;  ///< pattern hashes a worker remembers
 
   OneSided one_sided(const SearchNode<Scalar>& node, const SignClass& cls, Eigen::Index i) const {
     OneSided o;
@@ -542,10 +544,21 @@ class BranchAndBound {
   }
 
   /// The exact minimiser of the full pattern that theta induces: an upper bound at most theta's loss.
-  Vector polish(const std::vector<int>& a, const Vector& theta, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps) const {
+  /// Nearby nodes' minimisers often induce the same pattern; `polished` holds hashes of the patterns
+  /// this worker has solved already, which are skipped (a hash collision only skips an upper bound).
+  Vector polish(const std::vector<int>& a, const Vector& theta, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps,
+                std::unordered_set<std::uint64_t>& polished) const {
     Pattern P(m_, k_);
+    std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over the signs and the pattern bits
+    const auto mix = [&hash](std::uint64_t v) { hash = (hash ^ v) * 1099511628211ULL; };
+    for (int aj : a) mix(static_cast<std::uint64_t>(aj + 2));
     for (Eigen::Index i = 0; i < m_; ++i)
-      for (int j = 0; j < k_; ++j) P(i, j) = s_.x.row(i).dot(theta.segment(j * n_, n_)) > Scalar(0);
+      for (int j = 0; j < k_; ++j) {
+        P(i, j) = s_.x.row(i).dot(theta.segment(j * n_, n_)) > Scalar(0);
+        mix(P(i, j) ? 1U : 0U);
+      }
+    if (polished.size() >= polish_memory) polished.clear();
+    if (!polished.insert(hash).second) return theta;
     PatternProblem<Scalar> problem(s_, k_);
     problem.assemble(a, P);
     std::vector<qp::BallConstraint<Scalar>> balls;
@@ -622,6 +635,7 @@ class BranchAndBound {
 
   void worker() {
     qp::ConvexQp<Scalar> solver;
+    std::unordered_set<std::uint64_t> polished_patterns;
     std::vector<SearchNode<Scalar>> children;
     for (;;) {
       SearchNode<Scalar> node;
@@ -701,7 +715,7 @@ class BranchAndBound {
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
         if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
             err < incumbent * Scalar(4) + tolerance(incumbent)) {
-          const Vector polished = polish(a, ev.theta, solver, qps);
+          const Vector polished = polish(a, ev.theta, solver, qps, polished_patterns);
           const Scalar perr = true_error(a, polished);
           if (perr < best_here_error) {
             best_here = polished;
