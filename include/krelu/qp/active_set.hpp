@@ -430,6 +430,16 @@ class ActiveSetCore {
     }
     factor_valid_ = false;
     newton_done_ = false;
+    // In exact arithmetic C_k p = 0 on the passive rows, the new working set. Numerically p = C_A' z - grad
+    // carries rounding of the size of grad, which a long step (p far below grad, along a direction of
+    // little curvature) turns into a violation of those rows (seen: 5e-7 relative in long double on
+    // Densest-Subgraph pattern problems). Project p onto their null space.
+    {
+      const Index k = n - qr_.size();
+      const auto Z = qr_.Q().rightCols(k);
+      u_.head(k).noalias() = Z.transpose() * p_;
+      p_.noalias() = Z * u_.head(k);
+    }
     // feasible descent along p: exact line search on the quadratic, ratio test on the other rows; a residual
     // at the rounding level (or one along which rounding leaves no descent) proves optimality
     const Scalar slope = grad_.dot(p_);

@@ -425,7 +425,8 @@ class ConvexQp {
   QpStatus solve_balls(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
                        const Eigen::Ref<const Vector>& d) {
     const Index n = Hs_.rows(), nb = static_cast<Index>(balls_.size());
-    for (Vector* v : {&norms_, &phi_, &phi_trial_, &mu_trial_, &delta_, &ascent_, &gtheta_, &gtheta_trial_, &eps_})
+    for (Vector* v : {&norms_, &phi_, &phi_trial_, &mu_trial_, &delta_, &face_delta_, &ascent_, &gtheta_, &gtheta_trial_,
+                      &eps_})
       v->resize(nb);
     Scalar hscale(0), rmax(0);
     for (Index i = 0; i < n; ++i)
@@ -471,6 +472,11 @@ class ConvexQp {
     int rescues = 0, second_stages = 0;
     previous_working_.clear();
     const int max_outer = static_cast<int>(100 + 20 * nb);
+    // Near the solution of an ill-conditioned problem ||x_b(mu)|| carries noise above the tolerance (its
+    // derivative in mu is about ||x_b|| / (mu + the smallest eigenvalue of H)) and the steps bounce around
+    // the sphere: after five steps that do not halve the residual, accept a verified KKT point.
+    Scalar best_merit = merit;
+    int stagnant = 0;
     for (int outer = 0; outer < max_outer; ++outer) {
       if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
       if (!tie_break && equalities_ == 0 && !second_stage_tried && second_stages < 2 && zero_multiplier_violated()) {
@@ -606,6 +612,12 @@ class ConvexQp {
         return kkt_point(g, C, d) ? QpStatus::optimal : QpStatus::numerical_issue;
       }
       second_stage_tried = false;
+      if (merit < best_merit / Scalar(2)) {
+        best_merit = merit;
+        stagnant = 0;
+      } else if (++stagnant >= 5 && kkt_point(g, C, d)) {
+        return QpStatus::optimal;
+      }
     }
     return kkt_point(g, C, d) ? QpStatus::optimal : QpStatus::iteration_limit;
   }
@@ -865,9 +877,9 @@ class ConvexQp {
       if (worst <= tol) return true;
       for (Index b = 0; b < nb; ++b)
         for (Index c = 0; c < nb; ++c) G_(b, c) = Y_.col(b).dot(MY_.col(c));
-      semismooth_step(mu_trial_, delta_);
+      semismooth_step(mu_trial_, face_delta_);  // not delta_: the caller's Newton direction must survive a failure
       for (Index b = 0; b < nb; ++b) {
-        const Scalar v = mu_trial_(b) + delta_(b);
+        const Scalar v = mu_trial_(b) + face_delta_(b);
         mu_trial_(b) = v > Scalar(0) ? v : Scalar(0);
       }
     }
@@ -979,7 +991,7 @@ class ConvexQp {
   std::vector<Index> working_, active_, working_saved_, start_working_, previous_working_, union_;
   detail::ColumnQR<Scalar> face_qr_;
   detail::PsdFactor<Scalar> face_fac_;
-  Vector frow_, dface_, xp_, xf_, fz_, fu_, fe_;
+  Vector frow_, dface_, xp_, xf_, fz_, fu_, fe_, face_delta_;
   Matrix Hf_, hzf_, mf_;
   std::vector<BallConstraint<Scalar>> balls_;
   std::vector<long> owner_;

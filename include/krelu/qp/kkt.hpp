@@ -29,7 +29,18 @@ KktResiduals kkt_residuals(const Eigen::MatrixBase<DH>& H, const Eigen::MatrixBa
     if (!(den > Scalar(0))) return num > Scalar(0) ? 1.0 : 0.0;
     return static_cast<double>(Scalar(num / den));
   };
+  Scalar xinf(0);
+  for (Index j = 0; j < n; ++j)
+    if (abs_of(Scalar(x(j))) > xinf) xinf = abs_of(Scalar(x(j)));
+  // sigma is at least max_i sum_j |H_ij| ||x||_inf: x is only known to rounding at the scale of its largest
+  // entry (as in primal_feasibility), and that rounding reaches H x. Without this floor a solution with a
+  // zero gradient (every term near 0, e.g. min v^2 at v = 0) would be judged on pure noise.
   Scalar sigma(0), worst(0);
+  for (Index i = 0; i < n; ++i) {
+    Scalar hrow(0);
+    for (Index j = 0; j < n; ++j) hrow += abs_of(Scalar(H(i, j)));
+    if (hrow * xinf > sigma) sigma = hrow * xinf;
+  }
   for (Index i = 0; i < n; ++i) {
     Scalar mu_i(0);  // multiplier of the ball holding variable i
     for (std::size_t b = 0; b < balls.size(); ++b)
@@ -51,9 +62,7 @@ KktResiduals kkt_residuals(const Eigen::MatrixBase<DH>& H, const Eigen::MatrixBa
   }
   out.stationarity = rel(worst, sigma);
 
-  Scalar xinf(0), dmax(0);
-  for (Index j = 0; j < n; ++j)
-    if (abs_of(Scalar(x(j))) > xinf) xinf = abs_of(Scalar(x(j)));
+  Scalar dmax(0);
   for (Index k = 0; k < m; ++k)
     if (abs_of(Scalar(d(k))) > dmax) dmax = abs_of(Scalar(d(k)));
   for (Index k = 0; k < m; ++k) {

@@ -25,7 +25,9 @@ enum class QpStatus {
 /// KKT residuals of a point (x, lambda, mu), each made relative so that 1e-9 means "correct to nine digits"
 /// whatever the scaling of H, g, C, d and x:
 /// - `stationarity`: max_i |(Hx + g - C'lambda + sum_b mu_b x_b)_i| divided by the largest magnitude of
-///   any single term of that sum, sigma = max_i (sum_j |H_ij x_j| + |g_i| + sum_k |C_ki lambda_k| + mu |x_i|);
+///   any single term of that sum, sigma = max_i (sum_j |H_ij x_j| + |g_i| + sum_k |C_ki lambda_k| + mu |x_i|), and
+///   at least max_i sum_j |H_ij| ||x||_inf (the rounding of x at its own scale reaches Hx: a zero gradient at the
+///   solution is not judged on noise);
 /// - `primal_feasibility`: max_k (d_k - C_k x)_+ / max(|d_k|, ||C_k||_1 ||x||_inf) (for a zero row C_k,
 ///   / max_j |d_j|) and, per ball, (||x_b|| - radius_b)_+ / radius_b;
 /// - `complementarity`: max_k (lambda_k ||C_k||_inf / sigma) * |C_k x - d_k| / max(|d_k|, ||C_k||_1 ||x||_inf)
