@@ -126,6 +126,31 @@ TEST_CASE("many constraints through the optimum: known KKT point is recovered", 
   }
 }
 
+// A branch-and-bound relaxation (one-sided bounds v_i >= sum_S <w, x_i> - y_i on 1-d inputs, cost v^2) whose
+// minimum 0 is attained with a zero gradient: the solution's gradient and multipliers are all rounding
+// noise (1e-17), which the KKT certificate must not mistake for a relative residual of 0.5.
+TEST_CASE("a minimiser with a zero gradient on degenerate constraints is certified", "[qp]") {
+  Mat H = Mat::Zero(7, 7);
+  for (Index i = 3; i < 7; ++i) H(i, i) = 2;
+  const Vec g = Vec::Zero(7);
+  const Eigen::Vector4d y(1.0, 0.936547, 0.823282, 0.932814);
+  Mat C = Mat::Zero(14, 7);
+  Vec d = Vec::Zero(14);
+  C(0, 0) = C(1, 1) = 1;
+  for (Index s = 0; s < 4; ++s) {  // per sample: v_s >= w0 + w1 - w2 - y_s, v_s >= w0 + w1 - y_s, v_s >= 0
+    C.row(2 + 3 * s) << 1, 1, -1, 0, 0, 0, 0;
+    C.row(3 + 3 * s) << 1, 1, 0, 0, 0, 0, 0;
+    C(2 + 3 * s, 3 + s) = C(3 + 3 * s, 3 + s) = C(4 + 3 * s, 3 + s) = 1;
+    d(2 + 3 * s) = d(3 + 3 * s) = y(s);
+  }
+  ConvexQp<double> qp;
+  qp.compute(H, g, C, d);
+  REQUIRE(qp.info() == QpStatus::optimal);
+  CHECK(qp.objective() <= 1e-30);
+  CHECK(qp.kkt().max() <= 1e-12);
+  CHECK((C * qp.solution() - d).minCoeff() >= -1e-15);
+}
+
 TEST_CASE("infeasible constraints are reported as infeasible", "[qp]") {
   std::mt19937_64 rng(3);
   ConvexQp<double> qp;
