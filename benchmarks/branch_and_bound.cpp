@@ -24,6 +24,19 @@ struct Row {
   std::optional<double> radius;
 };
 
+/// The speed-up column of a reduction row: enumerate's median time over this row's ("-" where
+/// enumerate did not run or did not finish); an enumerate row records its time.
+const char* speed_up(krelu::Method method, krelu::Status status, double seconds, double& enumerate_seconds) {
+  static char text[32];
+  if (method == krelu::Method::enumerate) {
+    enumerate_seconds = status == krelu::Status::optimal ? seconds : -1;
+    return "1";
+  }
+  if (enumerate_seconds <= 0 || seconds <= 0) return "-";
+  std::snprintf(text, sizeof text, "%.0f", enumerate_seconds / seconds);
+  return text;
+}
+
 void print_header() {
   std::printf("%-22s %5s %4s %2s %-10s %-14s %14s %14s %10s %10s %9s %9s\n", "instance", "m", "n", "k", "method",
               "status", "loss", "lower bound", "nodes", "QPs", "seconds", "speed-up");
@@ -120,8 +133,8 @@ int main(int argc, char** argv) {
   }
 
   // Set Cover reduction instances (Theorem 8): tiny optima, where absolute tolerances fail.
-  std::printf("\n%-26s %5s %4s %-10s %-14s %14s %14s %10s %10s %9s\n", "Set Cover (Thm 8)", "m", "n", "method", "status",
-              "loss", "OPT gamma^2/m", "nodes", "QPs", "seconds");
+  std::printf("\n%-26s %5s %4s %-10s %-14s %14s %14s %10s %10s %9s %9s\n", "Set Cover (Thm 8)", "m", "n", "method",
+              "status", "loss", "OPT gamma^2/m", "nodes", "QPs", "seconds", "speed-up");
   const std::vector<std::pair<int, int>> covers = quick ? std::vector<std::pair<int, int>>{{6, 4}, {10, 6}}
                                                         : std::vector<std::pair<int, int>>{{6, 4}, {10, 6}, {16, 8}, {24, 14}};
   for (const auto& [universe, subsets] : covers) {
@@ -132,6 +145,7 @@ int main(int argc, char** argv) {
     const double predicted = static_cast<double>(krelu::reductions::predicted_loss(red, cover));
     char name[64];
     std::snprintf(name, sizeof name, "|U|=%d M=%d", universe, subsets);
+    double enumerate_seconds = -1;
     for (const auto method : {krelu::Method::enumerate, krelu::Method::branch_and_bound}) {
       krelu::TrainOptions<double> o;
       o.units = red.units;
@@ -141,18 +155,21 @@ int main(int argc, char** argv) {
       o.time_limit_seconds = std::min(cap, quick ? 30.0 : 300.0);
       const auto r = krelu::train_exact(red.samples, o);
       if (r.status == krelu::Status::pattern_limit) continue;
-      std::printf("%-26s %5lld %4lld %-10s %-14s %14.6e %14.6e %10llu %10llu %9.3f\n", name,
+      const double t = krelu_bench::median_of_repeats(
+          r.seconds, [&] { return krelu::train_exact(red.samples, o).seconds; }, quick ? 0.5 : 2.0, 101);
+      const char* speed = speed_up(method, r.status, t, enumerate_seconds);
+      std::printf("%-26s %5lld %4lld %-10s %-14s %14.6e %14.6e %10llu %10llu %9.5f %9s\n", name,
                   static_cast<long long>(red.samples.size()), static_cast<long long>(red.samples.dim()),
                   method == krelu::Method::enumerate ? "enumerate" : "bnb", krelu::to_string(r.status),
                   static_cast<double>(r.loss), predicted, static_cast<unsigned long long>(r.nodes),
-                  static_cast<unsigned long long>(r.qps), r.seconds);
+                  static_cast<unsigned long long>(r.qps), t, speed);
       std::fflush(stdout);
     }
   }
 
   // Colouring (Lemma 17: bounded sum of k ReLUs) and sign-gadget (Lemma 21, Theorem 4) instances.
-  std::printf("\n%-34s %5s %4s %-8s %-10s %-14s %14s %14s %10s %10s %9s\n", "reduction instance", "m", "n", "signs",
-              "method", "status", "loss", "lower bound", "nodes", "QPs", "seconds");
+  std::printf("\n%-34s %5s %4s %-8s %-10s %-14s %14s %14s %10s %10s %9s %9s\n", "reduction instance", "m", "n", "signs",
+              "method", "status", "loss", "lower bound", "nodes", "QPs", "seconds", "speed-up");
   namespace kp = krelu::problems;
   namespace kr = krelu::reductions;
   struct Reduced {
@@ -178,6 +195,7 @@ int main(int argc, char** argv) {
   for (const std::vector<int>& a : {std::vector<int>{1, 1}, std::vector<int>{1, -1}})
     reduced.push_back({"4-cycle + gadget (Thm 4)", composed.samples, a, composed.radius});
   for (const auto& c : reduced) {
+    double enumerate_seconds = -1;
     for (const auto method : {krelu::Method::enumerate, krelu::Method::branch_and_bound}) {
       krelu::TrainOptions<double> o;
       o.units = static_cast<int>(c.signs.size());
@@ -189,14 +207,17 @@ int main(int argc, char** argv) {
       if (quick) o.pattern_limit = std::uint64_t{1} << 16;  // the composed instance's 2^20 take 15 s
       const auto r = krelu::train_exact(c.samples, o);
       if (r.status == krelu::Status::pattern_limit) continue;
+      const double t = krelu_bench::median_of_repeats(
+          r.seconds, [&] { return krelu::train_exact(c.samples, o).seconds; }, quick ? 0.5 : 2.0, 101);
+      const char* speed = speed_up(method, r.status, t, enumerate_seconds);
       std::string signs = "(";
       for (std::size_t j = 0; j < c.signs.size(); ++j) signs += (j ? "," : "") + std::string(c.signs[j] > 0 ? "+" : "-");
       signs += ")";
-      std::printf("%-34s %5lld %4lld %-8s %-10s %-14s %14.6e %14.6e %10llu %10llu %9.3f\n", c.name.c_str(),
+      std::printf("%-34s %5lld %4lld %-8s %-10s %-14s %14.6e %14.6e %10llu %10llu %9.5f %9s\n", c.name.c_str(),
                   static_cast<long long>(c.samples.size()), static_cast<long long>(c.samples.dim()), signs.c_str(),
                   method == krelu::Method::enumerate ? "enumerate" : "bnb", krelu::to_string(r.status),
                   static_cast<double>(r.loss), static_cast<double>(r.lower_bound),
-                  static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.qps), r.seconds);
+                  static_cast<unsigned long long>(r.nodes), static_cast<unsigned long long>(r.qps), t, speed);
       std::fflush(stdout);
     }
   }
