@@ -188,9 +188,10 @@ TEST_CASE("every search technique can be switched off without changing the optim
   t = defaults; t.polish = false; variants.emplace_back("no polish", t);
   t = defaults; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
   t = defaults; t.side_branching = false; variants.emplace_back("no side branching", t);
+  t = defaults; t.defer_dead_units = false; variants.emplace_back("no dead-unit deferral", t);
   t = defaults; t.overshoot_bound = true; variants.emplace_back("with overshoot bound", t);
   t.triangle_relaxation = true; variants.emplace_back("with overshoot bound and triangle relaxation", t);
-  t = krelu::SearchTechniques{false, false, false, false, false, false, false}; variants.emplace_back("all off", t);
+  t = krelu::SearchTechniques{false, false, false, false, false, false, false, false}; variants.emplace_back("all off", t);
   for (int trial = 0; trial < 36; ++trial) {
     const int k = 1 + trial % 2;
     const int m = k == 1 ? 6 + trial % 5 : 4 + trial % 3;
@@ -211,6 +212,29 @@ TEST_CASE("every search technique can be switched off without changing the optim
       CHECK(r.lower_bound <= ref.loss * (1 + 1e-9) + 1e-14);
     }
   }
+}
+
+TEST_CASE("leaving units that die in the relaxation unfixed keeps the optimum and saves nodes") {
+  // Data from one ReLU, trained with two: relaxations often put w_j = 0 on one unit, which lies in both
+  // of that unit's cells for every sample, so fixing its activities only copies nodes.
+  std::mt19937_64 rng(2024);
+  std::uint64_t with = 0, without = 0;
+  for (int trial = 0; trial < 3; ++trial) {
+    const auto s = krelu_test::planted(24, 3, Eigen::VectorXd::Ones(1), 0.1, rng);
+    auto o = options(2, krelu::Signs::all_plus(), std::nullopt, krelu::Method::branch_and_bound);
+    o.threads = 1;
+    const auto on = krelu::train_exact(s, o);
+    o.techniques.defer_dead_units = false;
+    const auto off = krelu::train_exact(s, o);
+    CAPTURE(trial, on.nodes, off.nodes, on.loss, off.loss);
+    REQUIRE(on.status == krelu::Status::optimal);
+    REQUIRE(off.status == krelu::Status::optimal);
+    CHECK(std::abs(on.loss - off.loss) <= 1e-9 * off.loss);
+    with += on.nodes;
+    without += off.nodes;
+  }
+  CAPTURE(with, without);
+  CHECK(with * 5 < without * 4);  // at least 20% fewer in total (measured: 4,228 vs 18,302)
 }
 
 TEST_CASE("the triangle relaxation strengthens the bounded problem's bound") {

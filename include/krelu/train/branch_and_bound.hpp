@@ -573,24 +573,52 @@ class BranchAndBound {
   /// Units of group grp that its next branching fixes: in a mixed sign class, first the units of the
   /// sign its labels favour (then its samples get the one-sided bound), later the others; otherwise
   /// every unfixed unit.
-  std::uint32_t units_to_fix(const SearchNode<Scalar>& node, int grp) const {
+  std::uint32_t units_to_fix(const SearchNode<Scalar>& node, int grp, std::uint32_t dead) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
     std::uint32_t unfixed = 0;
     for (int j = 0; j < k_; ++j)
       if (node.activity[static_cast<std::size_t>(grp * k_ + j)] < 0) unfixed |= 1U << j;
-    if (cls.common_sign != 0 || !options_.techniques.side_branching || unfixed != (1U << k_) - 1U) return unfixed;
-    const int side = label_side_[static_cast<std::size_t>(grp)];
-    std::uint32_t units = 0;
+    std::uint32_t units = unfixed;
+    if (cls.common_sign == 0 && options_.techniques.side_branching && unfixed == (1U << k_) - 1U) {
+      const int side = label_side_[static_cast<std::size_t>(grp)];
+      units = 0;
+      for (int j = 0; j < k_; ++j)
+        if (cls.signs[static_cast<std::size_t>(j)] == side) units |= 1U << j;
+    }
+    // A unit with w_j = 0 at the relaxation's minimiser lies in the closure of both of its cells for
+    // every sample, so fixing it gives children with the same minimiser and bound: an exponential
+    // plateau (seen on planted (100, 3, 2), where one unit dies in the relaxation). Leave such units
+    // unfixed while another unit can be fixed, unless a tied partner (symmetry order) is fixed now.
+    if (!options_.techniques.defer_dead_units) return units;
+    std::uint32_t live = units & ~dead, before = 0;
+    while (live != before) {  // ties chain (j, l), (l, m): repeat until nothing is added
+      before = live;
+      for (int j = 0; j < k_; ++j) {
+        const int l = cls.next_same[static_cast<std::size_t>(j)];
+        if (l < 0 || !node.tied[static_cast<std::size_t>(j)]) continue;
+        const std::uint32_t pair = (1U << j) | (1U << l);
+        if ((units & pair) == pair && (live & pair) != 0) live |= pair;
+      }
+    }
+    return live != 0 ? live : units;
+  }
+
+  /// Units whose weights at theta are zero up to 1e-9 of the largest weight (none when theta = 0).
+  std::uint32_t dead_units(const Vector& theta) const {
+    const Scalar top = theta.size() > 0 ? Scalar(theta.cwiseAbs().maxCoeff()) : Scalar(0);
+    std::uint32_t dead = 0;
+    if (!(top > Scalar(0))) return dead;
     for (int j = 0; j < k_; ++j)
-      if (cls.signs[static_cast<std::size_t>(j)] == side) units |= 1U << j;
-    return units;
+      if (theta.segment(j * n_, n_).cwiseAbs().maxCoeff() <= Scalar(1e-9) * top) dead |= 1U << j;
+    return dead;
   }
 
   /// Children of a node on group grp: activity vectors of units_to_fix() respecting the symmetry
   /// order (units of equal sign are fixed together, so each tied pair is decided at once).
-  void branch(const SearchNode<Scalar>& node, int grp, Scalar bound, std::vector<SearchNode<Scalar>>& out) const {
+  void branch(const SearchNode<Scalar>& node, int grp, std::uint32_t dead, Scalar bound,
+              std::vector<SearchNode<Scalar>>& out) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
-    const std::uint32_t units = units_to_fix(node, grp);
+    const std::uint32_t units = units_to_fix(node, grp, dead);
     for (std::uint32_t bits = 0; bits < (1U << k_); ++bits) {
       if (bits & ~units) continue;
       bool ok = true;
@@ -749,7 +777,7 @@ class BranchAndBound {
       const bool expand = branch_group >= 0 && node_bound < best_error_snapshot() - tolerance(best_error_snapshot());
       if (expand) {
         node.warm = ev.solved ? node.warm : Vector();
-        branch(node, branch_group, node_bound, children);
+        branch(node, branch_group, ev.solved ? dead_units(ev.theta) : 0U, node_bound, children);
       }
       {
         std::lock_guard<std::mutex> lock(mutex_);
