@@ -572,7 +572,7 @@ class BranchAndBound {
 
   /// Units of group grp that its next branching fixes: in a mixed sign class, first the units of the
   /// sign its labels favour (then its samples get the one-sided bound), later the others; otherwise
-  /// every unfixed unit.
+  /// every unfixed unit. Units in `dead` (zero weights at the minimiser) wait, if any other can go.
   std::uint32_t units_to_fix(const SearchNode<Scalar>& node, int grp, std::uint32_t dead) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
     std::uint32_t unfixed = 0;
