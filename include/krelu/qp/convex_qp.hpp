@@ -249,14 +249,14 @@ class ConvexQp {
     owner_.assign(static_cast<std::size_t>(n), -1);
     for (std::size_t b = 0; b < balls.size(); ++b) {
       const auto& ball = balls[b];
-      const std::string name = "ConvexQp: balls[" + std::to_string(b) + "]";
+      const auto name = [b] { return "ConvexQp: balls[" + std::to_string(b) + "]"; };  // only for a message
       if (ball.length < 1)
-        throw std::invalid_argument(name + ".length must be >= 1, got " + std::to_string(ball.length));
+        throw std::invalid_argument(name() + ".length must be >= 1, got " + std::to_string(ball.length));
       if (ball.start < 0 || ball.start > n - ball.length)
-        throw std::invalid_argument(name + " covers variables [" + std::to_string(ball.start) + ", " +
+        throw std::invalid_argument(name() + " covers variables [" + std::to_string(ball.start) + ", " +
                                     std::to_string(ball.start + ball.length) + ") but H is " + dims(n, n));
       if (!is_finite(ball.radius) || !(ball.radius > Scalar(0)))
-        throw std::invalid_argument(name + ".radius must be finite and > 0, got " +
+        throw std::invalid_argument(name() + ".radius must be finite and > 0, got " +
                                     std::to_string(static_cast<double>(ball.radius)));
       for (Index i = ball.start; i < ball.start + ball.length; ++i) {
         const long other = owner_[static_cast<std::size_t>(i)];

@@ -142,7 +142,10 @@ class BranchAndBound {
       label_side_[static_cast<std::size_t>(grp)] = sum >= Scalar(0) ? 1 : -1;
     }
     total_weight_ = s.c.sum();
-    if (options.radius) scaled_radius_ = *options.radius * s.input_scale / s.label_scale;
+    if (options.radius) {
+      scaled_radius_ = *options.radius * s.input_scale / s.label_scale;
+      balls_ = unit_balls<Scalar>(n_, k_, *scaled_radius_);
+    }
     Scalar scale(0);
     for (Eigen::Index i = 0; i < m_; ++i) scale += s.c(i) * s.y(i) * s.y(i);
     scale_ = scale;
@@ -433,8 +436,6 @@ class BranchAndBound {
           d(r++) = -hull_height(i);
         }
       }
-      std::vector<qp::BallConstraint<Scalar>> balls;
-      if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
       // Warm start: the parent's (or last round's) minimiser, pulled into this node's cell from
       // w = 0 with the auxiliary variables at their values there, which is always feasible.
       if (node.warm.size() >= n_ * k_) {
@@ -450,7 +451,7 @@ class BranchAndBound {
         solver.clear_warm_start();
       }
       Vector x;
-      if (!robust_solve(solver, H, g, C, d, balls, qps, x)) return ev;
+      if (!robust_solve(solver, H, g, C, d, balls_, qps, x)) return ev;
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
       const Scalar value = relaxation_value(node, cls, x);
@@ -561,11 +562,9 @@ class BranchAndBound {
     if (!polished.insert(hash).second) return theta;
     PatternProblem<Scalar> problem(s_, k_);
     problem.assemble(a, P);
-    std::vector<qp::BallConstraint<Scalar>> balls;
-    if (scaled_radius_) balls = unit_balls<Scalar>(n_, k_, *scaled_radius_);
     solver.warm_start_point(theta);
     Vector x;
-    if (!robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls, qps, x))
+    if (!robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(), balls_, qps, x))
       return theta;
     return x;
   }
@@ -742,7 +741,7 @@ class BranchAndBound {
         // theta is optimal in this subtree when the terms the bound underestimates are exact at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
         if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
-            err < incumbent * Scalar(4) + tolerance(incumbent)) {
+            err < incumbent * Scalar(4) + tolerance(incumbent) && node_bound < incumbent - tolerance(incumbent)) {
           const Vector polished = polish(a, ev.theta, solver, qps, polished_patterns);
           const Scalar perr = true_error(a, polished);
           if (perr < best_here_error) {
@@ -888,6 +887,7 @@ class BranchAndBound {
   std::vector<SignClass> classes_;
   std::vector<int> label_side_;  ///< per group: +1 if its weighted labels sum to >= 0, else -1
   std::optional<Scalar> scaled_radius_;
+  std::vector<qp::BallConstraint<Scalar>> balls_;  ///< the radius on each unit's weights, if bounded
   Scalar total_weight_;
   Scalar scale_;  ///< sum c_i y_i^2 (scaled units)
 
@@ -947,8 +947,10 @@ TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOp
     if (admissible) search.offer(a, theta);
   }
 
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  if (detail::is_tiny_search(static_cast<std::int64_t>(s.size()), k)) threads = 1;
+  // (hardware_concurrency reads system files: a few microseconds, more than a tiny search's node)
+  int threads = 1;
+  if (!detail::is_tiny_search(static_cast<std::int64_t>(s.size()), k))
+    threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   search.run(threads);
 
   TrainResult<Scalar> result{detail::unscale_network(s, search.best_signs(), search.best_theta()), Scalar(0), Scalar(0)};
