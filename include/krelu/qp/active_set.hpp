@@ -21,7 +21,6 @@
 
 #include <Eigen/Dense>
 #include <limits>
-#include <utility>
 #include <vector>
 
 #include "krelu/qp/linear_algebra.hpp"
@@ -300,7 +299,6 @@ class ActiveSetCore {
   }
 
   Scalar dependence_tol() const { return tol_ / Scalar(2); }
-  static constexpr Index small_dimension = 32;
 
   // Step length along p_ (cp_ = C p_ is computed here): the first row outside the working set that p_
   // decreases significantly, ties to the smallest index (Bland); a Newton step is capped at 1. Returns
@@ -365,13 +363,8 @@ class ActiveSetCore {
   void factor(const Eigen::Ref<const Matrix>& H) {
     const Index n = qr_.rows(), k = n - qr_.size();
     auto Z = qr_.Q().rightCols(k);
-    if (n <= small_dimension) {  // a blocked product's packing costs more than it saves at this size
-      hz_.leftCols(k).noalias() = H.lazyProduct(Z);
-      m_.topLeftCorner(k, k).noalias() = Z.transpose().lazyProduct(hz_.leftCols(k));
-    } else {
-      hz_.leftCols(k).noalias() = H * Z;
-      m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
-    }
+    hz_.leftCols(k).noalias() = H * Z;
+    m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
     // negative pivots beyond rounding of the data mean H is not positive semidefinite; the data may carry
     // double rounding even in a wider type, hence the lenient threshold
     Scalar negative = sqrt_of(tol_);
@@ -418,20 +411,7 @@ class ActiveSetCore {
     const auto& passive = nnls_.passive();
     working.clear();
     std::fill(in_w_.begin(), in_w_.end(), char(0));
-    const bool take_over =
-        equalities_ == 0 && nnls_.passive_qr().rows() == n && nnls_.passive_qr().size() == Index(passive.size());
-    if (take_over) {
-      // the NNLS factored exactly the new working rows, in this order: take its factorisation over
-      // instead of factoring them again (a third of the time on small relaxations)
-      std::swap(qr_, nnls_.passive_qr());
-      for (const Index i : passive) {
-        const Index row = rows_[static_cast<std::size_t>(i)];
-        working.push_back(row);
-        in_w_[static_cast<std::size_t>(row)] = 1;
-      }
-    } else {
-      qr_.reset(n);
-    }
+    qr_.reset(n);
     for (Index k = 0; k < equalities_; ++k) {  // equations stay
       row_ = C.row(k).transpose();
       if (qr_.append(row_, dependence_tol())) {
@@ -440,7 +420,6 @@ class ActiveSetCore {
       }
     }
     for (const Index i : passive) {
-      if (take_over) break;
       const Index row = rows_[static_cast<std::size_t>(i)];
       if (row < equalities_) continue;
       row_ = C.row(row).transpose();

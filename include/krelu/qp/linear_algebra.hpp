@@ -470,9 +470,6 @@ class Nnls {
 
   /// Indices (columns of E) with z_j > 0, linearly independent.
   const std::vector<Index>& passive() const { return passive_; }
-  /// QR factorisation of the passive columns, in passive() order (a caller may take it over by swapping:
-  /// the next solve starts from reset()).
-  ColumnQR<Scalar>& passive_qr() { return qr_; }
 
  private:
   // Lawson-Hanson inner loop: move z towards the least-squares solution on the passive set, dropping the

@@ -740,6 +740,7 @@ class BranchAndBound {
           }
         // theta is optimal in this subtree when the terms the bound underestimates are exact at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
+        // (not at a node the incumbent prunes anyway: its bound says nothing in it beats the incumbent)
         if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
             err < incumbent * Scalar(4) + tolerance(incumbent) && node_bound < incumbent - tolerance(incumbent)) {
           const Vector polished = polish(a, ev.theta, solver, qps, polished_patterns);
@@ -947,7 +948,7 @@ TrainResult<Scalar> train_branch_and_bound(const Samples& samples, const TrainOp
     if (admissible) search.offer(a, theta);
   }
 
-  // (hardware_concurrency reads system files: a few microseconds, more than a tiny search's node)
+  // (hardware_concurrency reads system files: microseconds, worth skipping when the answer is not used)
   int threads = 1;
   if (!detail::is_tiny_search(static_cast<std::int64_t>(s.size()), k))
     threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
