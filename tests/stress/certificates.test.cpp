@@ -108,3 +108,34 @@ TEST_CASE("weights spanning 1e-20 .. 1e20 in one set (the stress family): optima
   CHECK(tally.instances == 24);
   CHECK(tally.optimal + tally.numerical_issue == 2 * tally.instances);
 }
+
+// Weights 1e-6 .. 1e6 (a stress family member): relaxations accepted by their relative KKT residuals had
+// complementarity gaps sum lambda_k (C_k x - d_k) of 2e-9 .. 7e-9 over minima of 3e-10 .. 5e-9, so
+// their objective was no lower bound. Branch-and-bound certified a loss 2e-5 (relative) above the network
+// below; its bounds now subtract the gap (weak duality).
+TEST_CASE("weights 1e-6..1e6, k = 2 all-plus, radius 0.8: no bound above a known network") {
+  Eigen::MatrixXd X(5, 3);
+  X << 0.012537775730270847, -1.4733707186704232, 2.4744601674444064, -0.0088979670728496149, 0.70142453486166023,
+      -0.21881453424820876, -0.35850973092884503, 0.29428071226703972, 0.89817461288938183, 3.9791777383567077,
+      -1.3362068774259781, 1.1703306576346111, 0.14502204821514128, -1.021802235118134, -1.42378860321474;
+  Eigen::VectorXd y(5), c(5);
+  y << 0.19121196057383338, 0.83167825246428173, 0.195156029141933, 1.7773605619293014, 0.9949382020437032;
+  c << 9.9999999999999995e-07, 0.05089302822223582, 3.5687268899397278e-06, 493220.22875557607, 1000000;
+  const Instance inst = make(2, krelu::Signs::all_plus(), 0.8, X, y, c);
+  Eigen::MatrixXd W(2, 3);
+  W << 0.49232484112860897, 0.33093162953105254, -0.53674950701478119, 0.49232471810227957, 0.33093162953360084,
+      -0.53674950701542645;
+  const krelu::Network<double> known(W, Eigen::Vector2d(1, 1));
+  REQUIRE(known.row_norms().maxCoeff() <= 0.8);
+  const double known_loss = krelu::loss(known, inst.samples);
+  const double scale = krelu::detail::label_scale_loss<double>(inst.samples);
+  for (auto method : {krelu::Method::branch_and_bound, krelu::Method::enumerate}) {
+    const auto opt = options_of(inst, method);
+    const auto r = krelu::train_exact(inst.samples, opt);
+    INFO(krelu::to_string(r.status) << " loss " << g17(r.loss) << " lower_bound " << g17(r.lower_bound)
+                                    << "; the known network's loss " << g17(known_loss));
+    REQUIRE((r.status == krelu::Status::optimal || r.status == krelu::Status::numerical_issue));
+    CHECK(r.lower_bound <= known_loss + krelu::detail::certificate_slack(known_loss, scale));
+    if (r.status == krelu::Status::optimal) CHECK(r.loss - known_loss <= krelu::detail::gap_tolerance(opt, r.loss, scale));
+  }
+}

@@ -331,6 +331,33 @@ class BranchAndBound {
     return x;
   }
 
+  /// theta with each unit moved into its fixed cells: a unit outside one (the parent's minimiser,
+  /// which the child's new activity cuts off) is projected onto the violated hyperplanes cyclically,
+  /// a few passes, and set to 0 if it is still outside (also when rounding leaves it a hair outside;
+  /// a margin inside was measured worse: colouring triangle 25 -> 29 nodes, planted (40, 3, 2) +9%).
+  /// Pulling the whole point to 0 instead starts the relaxation at a vertex where every homogeneous
+  /// row of every unit is active (measured: 15-35% less time on tiny searches and planted instances).
+  Vector into_cells(const SearchNode<Scalar>& node, Vector theta) const {
+    for (int j = 0; j < k_; ++j) {
+      auto w = theta.segment(j * n_, n_);
+      bool inside = false;
+      for (int pass = 0; pass < 4 && !inside; ++pass) {
+        inside = true;
+        for (int grp = 0; grp < groups_.count(); ++grp) {
+          const int v = node.activity[static_cast<std::size_t>(grp * k_ + j)];
+          if (v < 0) continue;
+          const auto u = groups_.direction.row(grp);
+          const Scalar z = (v ? Scalar(1) : Scalar(-1)) * u.dot(w);
+          if (z >= Scalar(0)) continue;
+          inside = false;
+          w -= (u.dot(w) / u.squaredNorm()) * u.transpose();
+        }
+      }
+      if (!inside) w.setZero();
+    }
+    return theta;
+  }
+
   /// The point of the segment from `anchor` (feasible) to `x` farthest from the anchor that satisfies
   /// C x >= d: a feasible warm start, so the solver needs no phase 1.
   static Vector pull_into(const Matrix& C, const Vector& d, const Vector& anchor, const Vector& x) {
@@ -440,8 +467,7 @@ class BranchAndBound {
       // w = 0 with the auxiliary variables at their values there, which is always feasible.
       if (node.warm.size() >= n_ * k_) {
         const Vector anchor = auxiliary_at(node, cls, Vector::Zero(n_ * k_));
-        const Vector start =
-            node.warm.size() == p ? Vector(node.warm) : auxiliary_at(node, cls, node.warm.head(n_ * k_));
+        const Vector start = auxiliary_at(node, cls, into_cells(node, node.warm.head(n_ * k_)));
         solver.warm_start_point(pull_into(C, d, anchor, start));
         // and the rows active there as the first working set (the solver skips the others)
         std::vector<Eigen::Index> all(static_cast<std::size_t>(rows));
@@ -451,11 +477,17 @@ class BranchAndBound {
         solver.clear_warm_start();
       }
       Vector x;
-      if (!robust_solve(solver, H, g, C, d, balls_, qps, x)) return ev;
+      // The bound is the objective at the solution less its complementarity gap (weak duality); a gap
+      // above a sixteenth of the gap tolerance at that objective asks for a more careful solve.
+      Scalar gap(0);
+      const auto small_gap = [&](const Vector& xs, const Scalar& gs) {
+        return gs <= gap_tolerance(options_, relaxation_value(node, cls, xs), scale_) / Scalar(16);
+      };
+      if (!robust_solve(solver, H, g, C, d, balls_, qps, x, &gap, small_gap)) return ev;
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
       const Scalar value = relaxation_value(node, cls, x);
-      ev.bound = value - certificate_slack(value, scale_);
+      ev.bound = value - gap - certificate_slack(value, scale_);
       node.warm = x;
       // Lazily model the samples the minimiser gets wrong: one-sided samples whose bound is positive
       // there (beyond the c y^2 already counted), and, in the bounded problem, samples whose label the

@@ -143,14 +143,19 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
       }
       problem.assemble(a, P);
       ++done;
+      // the pattern's minimum is at least its error at theta less the complementarity gap (weak duality)
+      Scalar gap(0);
+      const auto small_gap = [&](const Vector& t, const Scalar& gt) {
+        return gt <= detail::gap_tolerance(options, problem.pattern_error(a, P, t), problem.constant()) / Scalar(16);
+      };
       if (!detail::robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(),
-                                balls, result.qps, theta)) {
+                                balls, result.qps, theta, &gap, small_gap)) {
         all_solved = false;
         solver.clear_warm_start();
         continue;
       }
       const Scalar err = problem.pattern_error(a, P, theta);
-      if (err < lowest_minimum) lowest_minimum = err;
+      if (err - gap < lowest_minimum) lowest_minimum = err - gap;
       if (err < best_error) {
         best_error = err;
         best_theta = theta;
@@ -188,7 +193,7 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
     }
   }
   if (!stopped) {
-    // Every pattern's minimum is >= lowest_minimum up to the solver's tolerance.
+    // Every pattern's minimum is >= lowest_minimum (error less gap) up to the solver's tolerance.
     const Scalar scaled_bound = lowest_minimum - detail::certificate_slack(lowest_minimum, problem.constant());
     const Scalar to_loss = s.label_scale * s.label_scale / s.c.sum();
     result.lower_bound = scaled_bound > Scalar(0) ? scaled_bound * to_loss : Scalar(0);
