@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// Solves one convex subproblem with escalating care: as given (warm-started), then cold, then,
-/// for double, in long double. The trainers call this so that a rare failure of one attempt does
+/// Solves one convex subproblem with escalating care: as given (warm-started), then cold, then (for
+/// bounded problems whose gap is too large) with a tighter tolerance and without non-binding balls,
+/// then, for double, in long double. The trainers call this so that a rare failure of one attempt does
 /// not cost the certificate, and so that a lower bound taken from a solution is a true one.
 
 #include <type_traits>
@@ -20,7 +21,8 @@ namespace krelu::detail {
 /// subtracted from the objective at x, leaves a lower bound. A solution accepted by relative KKT
 /// residuals can carry a complementarity gap far above its own objective when that objective is tiny
 /// against the gradient's terms (weights spanning 1e12 in one set: values 3e-9 with gaps 5e-9 seen),
-/// which the relative certificate slack does not cover. Terms of the wrong sign count 0.
+/// which the relative certificate slack does not cover. Terms of the wrong sign count 0. (The
+/// stationarity residual's first-order term is not included: it is at the KKT tolerance.)
 template <class Scalar, class DC, class Dd, class Dx, class Dl, class Dm>
 Scalar complementarity_gap(const Eigen::MatrixBase<DC>& C, const Eigen::MatrixBase<Dd>& d,
                            const std::vector<qp::BallConstraint<Scalar>>& balls, const Eigen::MatrixBase<Dx>& x,
@@ -85,9 +87,8 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
     }
   }
   // The ball solver adds a small multiplier to every ball (it makes the inner minimiser unique), so a
-  // ball that does not bind leaves a gap mu_b (r_b^2 - ||x_b||^2) / 2: the minimiser of a slightly
-  // regularised objective. Without those balls the minimiser, if it stays inside them, is exact.
-  // A binding ball accepted a little inside its sphere: a tighter tolerance takes it closer.
+  // ball left a little inside its sphere carries a gap mu_b (r_b^2 - ||x_b||^2) / 2. If it binds, a
+  // tighter tolerance takes it closer to the sphere.
   if (found && gap && !good_enough(x, best_gap) && !balls.empty()) {
     qp::QpOptions<Scalar> tight;
     tight.tolerance = Scalar(16) * NumericTraits<Scalar>::epsilon();
@@ -101,6 +102,8 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
                                                    careful.ball_multipliers()));
     }
   }
+  // If it does not bind, x minimises a slightly regularised objective; without those balls the
+  // minimiser, if it stays inside them, is exact.
   if (found && gap && !good_enough(x, best_gap) && !balls.empty()) {
     std::vector<qp::BallConstraint<Scalar>> binding;
     std::vector<Eigen::Index> kept;
