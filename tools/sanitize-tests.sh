@@ -5,9 +5,10 @@
 set -e
 cd "$(dirname "$0")/.."
 dir="${1:-build-sanitize}"
+# -g1: line tables for the reports' stack traces, without the full debug information that slows the build
 flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Sanitize \
-  -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g $flags" \
+  -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1 $flags" \
   -DCMAKE_EXE_LINKER_FLAGS_SANITIZE="$flags" \
   -DKRELU_BUILD_EXAMPLES=OFF -DKRELU_BUILD_BENCHMARKS=OFF
 cmake --build "$dir" -j2
