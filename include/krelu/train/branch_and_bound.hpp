@@ -13,7 +13,8 @@
 ///   convex there). As max(0, sum_U [z]_+ + b) = max(0, max over subsets S of U of sum_S z_j + b), one
 ///   variable v_i above those pieces with cost c_i v_i^2 models it; added lazily when the
 ///   relaxation's minimiser makes it positive. Untouched samples with s y_i <= 0 count c_i y_i^2 until
-///   then. In mixed sign classes a group is branched one sign at a time (first the sign its labels
+///   then; those with s y_i > 0 (the bound is then their overshoot) join within a budget
+///   (add_overshoot_samples), the most overshot first. In mixed sign classes a group is branched one sign at a time (first the sign its labels
 ///   favour), which makes its samples one-sided;
 /// - bounded problem (||w_j|| <= R), optional: other unfixed samples through the ReLU triangle hull of
 ///   their activities, u_ij in [max(0, z_ij), (z_ij + M_i) / 2] with z_ij = <w_j, x_i> and
