@@ -14,8 +14,8 @@
 ///   variable v_i above those pieces with cost c_i v_i^2 models it; added lazily when the
 ///   relaxation's minimiser makes it positive. Untouched samples with s y_i <= 0 count c_i y_i^2 until
 ///   then; those with s y_i > 0 (the bound is then their overshoot) join within a budget
-///   (add_overshoot_samples), the most overshot first. In mixed sign classes a group is branched one sign at a time (first the sign its labels
-///   favour), which makes its samples one-sided;
+///   (add_overshoot_samples), the most overshot first. In mixed sign classes a group is branched one
+///   sign at a time (first the sign its labels favour), which makes its samples one-sided;
 /// - bounded problem (||w_j|| <= R), optional: other unfixed samples through the ReLU triangle hull of
 ///   their activities, u_ij in [max(0, z_ij), (z_ij + M_i) / 2] with z_ij = <w_j, x_i> and
 ///   M_i = R ||x_i|| >= |z_ij|, and the exact term c_i (sum_j a_j u_ij - y_i)^2, added lazily when
@@ -567,11 +567,11 @@ class BranchAndBound {
     for (std::size_t e = 0; e < existing; ++e)
       if (is_overshoot_only(node, one_sided(node, cls, node.envelope[e]), node.envelope[e])) --budget;
     budget = std::min(budget, 4 * nk - static_cast<std::int64_t>(node.envelope.size()));
-    std::sort(overshooting.begin(), overshooting.end(),
-              [](const auto& l, const auto& r) { return l.first > r.first || (l.first == r.first && l.second < r.second); });
-    for (std::size_t q = 0; q < overshooting.size() && static_cast<std::int64_t>(q) < budget; ++q)
-      node.envelope.push_back(overshooting[q].second);
-    overshooting.clear();
+    if (budget <= 0) return;
+    const auto last = overshooting.begin() + std::min(budget, static_cast<std::int64_t>(overshooting.size()));
+    std::partial_sort(overshooting.begin(), last, overshooting.end(),
+                      [](const auto& l, const auto& r) { return l.first > r.first || (l.first == r.first && l.second < r.second); });
+    for (auto it = overshooting.begin(); it != last; ++it) node.envelope.push_back(it->second);
   }
 
   /// The relaxation's objective at x = (theta, v, u) in residual form: accurate even when the optimum
