@@ -411,21 +411,32 @@ class ActiveSetCore {
     const auto& passive = nnls_.passive();
     working.clear();
     std::fill(in_w_.begin(), in_w_.end(), char(0));
-    qr_.reset(n);
-    for (Index k = 0; k < equalities_; ++k) {  // equations stay
-      row_ = C.row(k).transpose();
-      if (qr_.append(row_, dependence_tol())) {
-        working.push_back(k);
-        in_w_[static_cast<std::size_t>(k)] = 1;
-      }
-    }
-    for (const Index i : passive) {
-      const Index row = rows_[static_cast<std::size_t>(i)];
-      if (row < equalities_) continue;
-      row_ = C.row(row).transpose();
-      if (qr_.append(row_, dependence_tol())) {
+    if (equalities_ == 0) {
+      // The passive columns are rows of C, independent at tol (so at dependence_tol()): the NNLS's QR of
+      // them is the new working set's, in the same order.
+      nnls_.swap_passive_qr(qr_);
+      for (const Index i : passive) {
+        const Index row = rows_[static_cast<std::size_t>(i)];
         working.push_back(row);
         in_w_[static_cast<std::size_t>(row)] = 1;
+      }
+    } else {
+      qr_.reset(n);
+      for (Index k = 0; k < equalities_; ++k) {  // equations stay
+        row_ = C.row(k).transpose();
+        if (qr_.append(row_, dependence_tol())) {
+          working.push_back(k);
+          in_w_[static_cast<std::size_t>(k)] = 1;
+        }
+      }
+      for (const Index i : passive) {
+        const Index row = rows_[static_cast<std::size_t>(i)];
+        if (row < equalities_) continue;
+        row_ = C.row(row).transpose();
+        if (qr_.append(row_, dependence_tol())) {
+          working.push_back(row);
+          in_w_[static_cast<std::size_t>(row)] = 1;
+        }
       }
     }
     factor_valid_ = false;

@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "krelu/traits.hpp"
@@ -434,7 +435,7 @@ class Nnls {
     }
     for (;;) {
       resid_ = f;
-      resid_.noalias() -= E * z;
+      for (const Index j : passive_) resid_.noalias() -= z(j) * E.col(j);  // z is zero off the passive set
       w_.head(p).noalias() = E.transpose() * resid_;
       Index best = -1;
       Scalar best_value(0);
@@ -470,6 +471,9 @@ class Nnls {
 
   /// Indices (columns of E) with z_j > 0, linearly independent.
   const std::vector<Index>& passive() const { return passive_; }
+  /// Hands over the QR factorisation of the passive columns (in passive() order) by swapping it with
+  /// `other`; this object's factorisation is then unspecified until the next solve().
+  void swap_passive_qr(ColumnQR<Scalar>& other) { std::swap(qr_, other); }
 
  private:
   // Lawson-Hanson inner loop: move z towards the least-squares solution on the passive set, dropping the
