@@ -5,9 +5,10 @@
 ///
 /// Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 16.3, in the null-space form of Sec. 16.5,
 /// made exact for singular Hessians and safe at degenerate vertices:
-/// - the reduced Hessian Z'HZ of the working face is factored by pivoted Cholesky (rank revealing). When the
-///   reduced gradient lies in its range the step goes to the face minimiser (minimum-norm Newton step);
-///   otherwise it follows a null-space direction of zero curvature and strict descent up to the first
+/// - the reduced Hessian Z'HZ of the working face is factored by pivoted Cholesky (rank revealing); Z'HZ itself
+///   is updated, not recomputed, when a row joins (Householder: a rank-2 update) or leaves (one new column).
+///   When the reduced gradient lies in its range the step goes to the face minimiser (minimum-norm Newton
+///   step); otherwise it follows a null-space direction of zero curvature and strict descent up to the first
 ///   blocking constraint, and if none blocks the QP is unbounded below;
 /// - at a face minimiser with a negative multiplier and further active constraints outside the working set
 ///   (a degenerate point, e.g. x = 0 for homogeneous constraints, where every constraint is active) the
@@ -68,7 +69,10 @@ class ActiveSetCore {
   /// Factors the reduced Hessian of H on the current working set (after solve() returned optimal), so
   /// that null_space() and reduced() describe the final face.
   void refactor(const Eigen::Ref<const Matrix>& H) {
-    if (!factor_valid_) factor(H);
+    if (!factor_valid_) {
+      reduced_valid_ = false;
+      factor(H);
+    }
   }
   /// Least-squares coefficients of v on the working rows (in working-set order) into out(0..t-1).
   void working_coefficients(const Eigen::Ref<const Vector>& v, Vector& out) const { qr_.coefficients(v, out); }
@@ -152,6 +156,7 @@ class ActiveSetCore {
       }
     }
     factor_valid_ = false;
+    reduced_valid_ = false;
     newton_done_ = false;
     stalled_ = false;
 
@@ -229,6 +234,7 @@ class ActiveSetCore {
           if (!qr_.append(row_, dependence_tol())) return CoreOutcome::numerical_issue;
           working.push_back(block);
           in_w_[static_cast<std::size_t>(block)] = 1;
+          if (reduced_valid_) reduce_after_append();
           factor_valid_ = false;
           newton_done_ = false;
         } else {
@@ -272,6 +278,7 @@ class ActiveSetCore {
         qr_.remove(drop);
         working.erase(working.begin() + drop);
         in_w_[static_cast<std::size_t>(row)] = 0;
+        if (reduced_valid_) reduce_after_remove(H);
         factor_valid_ = false;
         newton_done_ = false;
         continue;
@@ -362,15 +369,49 @@ class ActiveSetCore {
 
   void factor(const Eigen::Ref<const Matrix>& H) {
     const Index n = qr_.rows(), k = n - qr_.size();
-    auto Z = qr_.Q().rightCols(k);
-    hz_.leftCols(k).noalias() = H * Z;
-    m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
+    if (!reduced_valid_) {
+      auto Z = qr_.Q().rightCols(k);
+      hz_.leftCols(k).noalias() = H * Z;
+      m_.topLeftCorner(k, k).noalias() = Z.transpose() * hz_.leftCols(k);
+      reduced_valid_ = true;
+    }
     // negative pivots beyond rounding of the data mean H is not positive semidefinite; the data may carry
     // double rounding even in a wider type, hence the lenient threshold
     Scalar negative = sqrt_of(tol_);
     if (negative < Scalar(1e-8)) negative = Scalar(1e-8);
     fac_.compute(m_.topLeftCorner(k, k), tol_ * hscale_, negative * hscale_);
     factor_valid_ = true;
+  }
+
+  // The reduced Hessian M = Z'HZ after an append: the new basis is Z P without its first column, so M
+  // becomes P M P (a symmetric rank-2 update, O(k^2) instead of the O(n^2 k) product) less its first
+  // row and column. With u = M v: P M P = M - w v' - v w', w = beta u - (beta^2 v'u / 2) v.
+  void reduce_after_append() {
+    const Index k = qr_.last_reflector().size();  // size of the old basis
+    const Scalar beta = qr_.last_beta();
+    auto M = m_.topLeftCorner(k, k);
+    if (beta != Scalar(0)) {
+      const auto v = qr_.last_reflector();
+      auto u = u_.head(k), w = e_.head(k);
+      u.noalias() = M * v;
+      w = beta * u - (beta * beta * v.dot(u) / Scalar(2)) * v;
+      for (Index j = 0; j < k; ++j)
+        for (Index i = 0; i < k; ++i) M(i, j) -= w(i) * v(j) + v(i) * w(j);
+    }
+    for (Index j = 0; j + 1 < k; ++j)  // drop the first row and column (in place: sources lie ahead)
+      for (Index i = 0; i + 1 < k; ++i) M(i, j) = M(i + 1, j + 1);
+  }
+
+  // The reduced Hessian after a remove: the basis gains a first column q (the others are unchanged), so
+  // M gains the row and column Z_new' H q, one product with H instead of the O(n^2 k) one.
+  void reduce_after_remove(const Eigen::Ref<const Matrix>& H) {
+    const Index n = qr_.rows(), k = n - qr_.size();  // size of the new basis
+    for (Index j = k - 2; j >= 0; --j)  // shift the old M down and right (in place: sources lie behind)
+      for (Index i = k - 2; i >= 0; --i) m_(i + 1, j + 1) = m_(i, j);
+    auto Z = qr_.Q().rightCols(k);
+    auto hq = hz_.col(0);
+    hq.noalias() = H * Z.col(0);
+    for (Index r = 0; r < k; ++r) m_(r, 0) = m_(0, r) = Z.col(r).dot(hq);
   }
 
   // At a degenerate face minimiser: NNLS over all active rows. Returns optimal (multipliers set),
@@ -440,6 +481,7 @@ class ActiveSetCore {
       }
     }
     factor_valid_ = false;
+    reduced_valid_ = false;
     newton_done_ = false;
     // In exact arithmetic C_k p = 0 on the passive rows, the new working set. Numerically p = C_A' z - grad
     // carries rounding of the size of grad, which a long step (p far below grad, along a direction of
@@ -517,6 +559,7 @@ class ActiveSetCore {
   Scalar tol_ = Scalar(0), hscale_ = Scalar(0);
   Index equalities_ = 0;
   bool factor_valid_ = false, newton_done_ = false;
+  bool reduced_valid_ = false;  ///< m_ holds Z'HZ for the current working set (both triangles)
   bool stalled_ = false;  ///< a degenerate step of this solve had length 0
   ColumnQR<Scalar> qr_;
   PsdFactor<Scalar> fac_;

@@ -103,6 +103,8 @@ class ColumnQR {
     const Scalar tail = stable_norm(w_.tail(k));
     const Scalar anorm = stable_norm(a);
     if (!(tail > rel_tol * anorm) || tail == Scalar(0)) return false;
+    reflector_size_ = k;
+    beta_ = Scalar(0);
     if (k > 1) {
       // Householder reflection P = I - beta v v' with P w_tail = alpha e_1, applied as Q_tail <- Q_tail P.
       const Scalar alpha = w_(t_) >= Scalar(0) ? Scalar(-tail) : tail;
@@ -112,6 +114,7 @@ class ColumnQR {
       const Scalar vv = v.squaredNorm();
       if (vv > Scalar(0)) {
         const Scalar beta = Scalar(2) / vv;
+        beta_ = beta;
         auto qt = Q_.rightCols(k);
         tmp_.noalias() = qt * v;
         for (Index j = 0; j < k; ++j) {
@@ -125,6 +128,11 @@ class ColumnQR {
     ++t_;
     return true;
   }
+
+  /// The reflection P = I - beta v v' (k x k, k = n - t before the call) by which the last successful
+  /// append() turned the old null-space basis Z into [q, Z_new] = Z P; beta = 0 means P = I.
+  auto last_reflector() const { return v_.head(reflector_size_); }
+  const Scalar& last_beta() const { return beta_; }
 
   /// The factorisation of the set with column j negated: R's column j changes sign.
   void negate_column(Index j) {
@@ -171,6 +179,8 @@ class ColumnQR {
   Index n_ = 0, t_ = 0;
   Matrix Q_, R_;
   Vector w_, v_, tmp_;
+  Index reflector_size_ = 0;
+  Scalar beta_ = Scalar(0);
 };
 
 /// Rank-revealing factorisation P' M P = L L' of a symmetric positive semidefinite k x k matrix by
