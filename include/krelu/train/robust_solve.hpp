@@ -63,7 +63,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
                   Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& x, Scalar* gap = nullptr,
                   GoodEnough good_enough = GoodEnough{}) {
   using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
-  bool found = false;
+  bool found = false, settled = false;  // settled: found, and good enough (asked once per new x)
   Scalar best_gap = NumericTraits<Scalar>::infinity();
   // Keeps an optimal attempt if its gap is the smallest so far; true when no further attempt is needed.
   const auto take = [&](const Vector& candidate, const Scalar& candidate_gap) {
@@ -71,8 +71,9 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
       x = candidate;
       best_gap = candidate_gap;
       found = true;
+      settled = gap == nullptr || good_enough(x, best_gap);
     }
-    return gap == nullptr || good_enough(x, best_gap);
+    return settled;
   };
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (attempt == 1) solver.clear_warm_start();
@@ -89,7 +90,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
   // The ball solver adds a small multiplier to every ball (it makes the inner minimiser unique), so a
   // ball left a little inside its sphere carries a gap mu_b (r_b^2 - ||x_b||^2) / 2. If it binds, a
   // tighter tolerance takes it closer to the sphere.
-  if (found && gap && !good_enough(x, best_gap) && !balls.empty()) {
+  if (found && !settled && !balls.empty()) {
     qp::QpOptions<Scalar> tight;
     tight.tolerance = Scalar(16) * NumericTraits<Scalar>::epsilon();
     qp::ConvexQp<Scalar> careful(tight);
@@ -104,7 +105,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
   }
   // If it does not bind, x minimises a slightly regularised objective; without those balls the
   // minimiser, if it stays inside them, is exact.
-  if (found && gap && !good_enough(x, best_gap) && !balls.empty()) {
+  if (found && !settled && !balls.empty()) {
     std::vector<qp::BallConstraint<Scalar>> binding;
     std::vector<Eigen::Index> kept;
     bool dropped = false;
@@ -135,7 +136,7 @@ bool robust_solve(qp::ConvexQp<Scalar>& solver, const Eigen::Matrix<Scalar, Eige
     }
   }
   if constexpr (std::is_same_v<Scalar, double>) {
-    if (!found || !(gap == nullptr || good_enough(x, best_gap))) {
+    if (!settled) {
       using L = long double;
       std::vector<qp::BallConstraint<L>> wide_balls;
       for (const auto& b : balls) wide_balls.push_back({b.start, b.length, static_cast<L>(b.radius)});
