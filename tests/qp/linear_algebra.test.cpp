@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include <krelu/qp/active_set.hpp>
 #include <krelu/qp/kkt.hpp>
 #include <krelu/qp/linear_algebra.hpp>
 
@@ -58,6 +59,63 @@ TEST_CASE("ColumnQR stays an orthogonal factorisation under appends and removals
       }
     }
   }
+}
+
+TEST_CASE("ColumnQR reports the reflection by which an append changed the null-space basis", "[qp][linalg]") {
+  std::mt19937_64 rng(11);
+  krelu::detail::ColumnQR<double> qr;
+  for (int rep = 0; rep < 30; ++rep) {
+    const Index n = uniform_int(rng, 1, 9);
+    qr.reset(n);
+    for (Index t = 0; t < n; ++t) {
+      const Mat before = qr.Q().rightCols(n - t);
+      REQUIRE(qr.append(random_matrix(rng, n, 1), 1e-10));
+      // [q, Z_new] = Z_old P with P = I - beta v v'
+      const Vec v = qr.last_reflector();
+      REQUIRE(v.size() == n - t);
+      const Mat P = Mat::Identity(n - t, n - t) - qr.last_beta() * v * v.transpose();
+      CHECK((before * P - qr.Q().rightCols(n - t)).cwiseAbs().maxCoeff() <= 1e-12);
+    }
+  }
+}
+
+TEST_CASE("active set: the reduced Hessian kept up to date across working-set changes is Z'HZ of the final face",
+          "[qp][linalg]") {
+  // Cold starts at x = 0 (strictly feasible) with the unconstrained minimiser far outside: many rows join the
+  // working set and some leave, each changing the reduced Hessian by an update instead of a recomputation.
+  std::mt19937_64 rng(12);
+  int steps = 0;
+  for (int rep = 0; rep < 60; ++rep) {
+    const Index n = uniform_int(rng, 2, 8), m = 3 * n;
+    const bool singular = rep % 3 == 2;
+    const Mat A = random_matrix(rng, singular ? n / 2 + 1 : n, n);
+    const Mat H = A.transpose() * A + (singular ? 0.0 : 0.1) * Mat::Identity(n, n);
+    const Vec g = 20.0 * random_matrix(rng, n, 1);
+    const Mat C = random_matrix(rng, m, n);
+    Vec d(m);
+    for (Index k = 0; k < m; ++k) d(k) = -uniform(rng, 0.1, 1.0);
+    krelu::detail::ActiveSetCore<double> core;
+    Vec x = Vec::Zero(n), lambda;
+    std::vector<Index> working;
+    int iterations = 0;
+    const auto outcome = core.solve(H, g, C, d, 1000 * std::numeric_limits<double>::epsilon(), 10000, x, working,
+                                    lambda, iterations);
+    if (outcome != krelu::detail::CoreOutcome::optimal) continue;  // unbounded (singular H): no final face
+    steps += iterations;
+    const Index k = n - Index(working.size());
+    if (k == 0) continue;
+    const Mat Z = core.null_space();
+    const Mat M = Z.transpose() * H * Z;
+    auto& fac = core.reduced();
+    const Index rank = Eigen::ColPivHouseholderQR<Mat>(M).setThreshold(1e-9).rank();
+    REQUIRE(fac.rank() == rank);
+    // b in the range of M: the factor's minimum-norm solve returns u with M u = b
+    const Vec b = M * random_matrix(rng, k, 1);
+    Vec u(k), e(k - fac.rank());
+    fac.solve(b, u, e);
+    CHECK((M * u - b).cwiseAbs().maxCoeff() <= 1e-9 * (1 + b.cwiseAbs().maxCoeff()));
+  }
+  CHECK(steps > 200);  // the solves did change their working sets many times
 }
 
 TEST_CASE("PsdFactor reveals the rank and gives the pseudo-inverse solution", "[qp][linalg]") {
