@@ -806,9 +806,12 @@ class BranchAndBound {
           }
         // theta is optimal in this subtree when the terms the bound underestimates are exact at it
         if (branch_group >= 0 && total_hurt <= tolerance(err) * Scalar(0.5)) branch_group = -1;
-        // (not at a node the incumbent prunes anyway: its bound says nothing in it beats the incumbent)
-        if (options_.techniques.polish && err > ev.bound + tolerance(err) &&
-            err < incumbent * Scalar(4) + tolerance(incumbent) && node_bound < incumbent - tolerance(incumbent)) {
+        // Polish only a minimiser that already beats the incumbent (and not at a node the incumbent
+        // prunes anyway). Polishing minimisers up to 4x the incumbent as well cost QPs (colouring
+        // triangle 33 -> 36, 5% more instructions) and changed no final incumbent or node count
+        // (measured: 24 planted instances, Set Cover |U| = 6, the triangle, (100, 3, 2) capped at 20 s).
+        if (options_.techniques.polish && err > ev.bound + tolerance(err) && err < incumbent - tolerance(incumbent) &&
+            node_bound < incumbent - tolerance(incumbent)) {
           const Vector polished = polish(a, ev.theta, solver, qps, polished_patterns);
           const Scalar perr = true_error(a, polished);
           if (perr < best_here_error) {
