@@ -234,31 +234,37 @@ int main(int argc, char** argv) {
   }
 
   // Threads: the same search on 1 and 2 threads, runs interleaved (1, 2, 1, 2, ...) so that drifts in the
-  // machine's speed hit both alike; medians of 11 each. The optimal value must not change.
+  // machine's speed hit both alike; medians of 11 each. The optimal value must not change. "cpu s" is
+  // the process's CPU time per search and "busy" cpu / (threads x seconds): a 2-thread cpu time above the
+  // 1-thread one with the same nodes means each instruction ran slower (seen on a shared 2-core virtual
+  // machine: with both cores busy, one of them at times ran 30% slower), not that the threads waited.
   if (!quick) {
-    std::printf("\n%-26s %8s %-14s %14s %10s %9s %9s\n", "instance", "threads", "status", "loss", "nodes", "seconds",
-                "speed-up");
+    std::printf("\n%-26s %8s %-14s %14s %10s %9s %9s %6s %9s\n", "instance", "threads", "status", "loss", "nodes",
+                "seconds", "cpu s", "busy", "speed-up");
     for (const auto& [m, n] : {std::pair{40, 3}, std::pair{60, 4}}) {
       const auto s = krelu_bench::planted(m, n, Eigen::Vector2d(1, 1), 0.1, 7000 + m * 31 + n * 7 + 2);
       char name[64];
       std::snprintf(name, sizeof name, "planted(%d,%d,2)", m, n);
-      std::vector<double> times[2];
+      std::vector<double> times[2], cpu[2];
       std::optional<krelu::TrainResult<double>> first[2];
       for (int rep = 0; rep < 11; ++rep)
         for (int t : {1, 2}) {
           krelu::TrainOptions<double> o;
           o.units = 2;
           o.threads = t;
+          const double cpu_before = krelu_bench::process_cpu_seconds();
           auto r = krelu::train_exact(s, o);
+          cpu[t - 1].push_back(krelu_bench::process_cpu_seconds() - cpu_before);
           times[t - 1].push_back(r.seconds);
           if (!first[t - 1]) first[t - 1] = std::move(r);
         }
       const double one = krelu_bench::median(times[0]);
       for (int t : {1, 2}) {
         const auto& r = *first[t - 1];
-        const double med = krelu_bench::median(times[t - 1]);
-        std::printf("%-26s %8d %-14s %14.8e %10llu %9.3f %9.2f\n", name, t, krelu::to_string(r.status),
-                    static_cast<double>(r.loss), static_cast<unsigned long long>(r.nodes), med, one / med);
+        const double med = krelu_bench::median(times[t - 1]), cpu_med = krelu_bench::median(cpu[t - 1]);
+        std::printf("%-26s %8d %-14s %14.8e %10llu %9.3f %9.3f %6.2f %9.2f\n", name, t, krelu::to_string(r.status),
+                    static_cast<double>(r.loss), static_cast<unsigned long long>(r.nodes), med, cpu_med,
+                    cpu_med / (t * med), one / med);
       }
     }
   }
