@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <random>
 #include <vector>
 
@@ -44,13 +43,6 @@ double median_of_repeats(double first, F&& again, double budget, int max_runs) {
     total += times.back();
   }
   return median(times);
-}
-
-/// CPU time of the whole process (all threads) so far.
-inline double process_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 template <class F>
