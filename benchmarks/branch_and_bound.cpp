@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   v = on; v.worst_sample_branching = false; variants.emplace_back("- worst-sample branching", v);
   v = on; v.side_branching = false; variants.emplace_back("- side branching", v);
   v = on; v.defer_dead_units = false; variants.emplace_back("- dead-unit deferral", v);
+  v = on; v.weight_space_relaxation = false; variants.emplace_back("- weight-space relaxation", v);
   v = on; v.overshoot_bound = !on.overshoot_bound;
   variants.emplace_back(on.overshoot_bound ? "- overshoot bound" : "+ overshoot bound", v);
   for (const auto& c : cases) {

@@ -189,9 +189,10 @@ TEST_CASE("every search technique can be switched off without changing the optim
   t = defaults; t.worst_sample_branching = false; variants.emplace_back("first-group branching", t);
   t = defaults; t.side_branching = false; variants.emplace_back("no side branching", t);
   t = defaults; t.defer_dead_units = false; variants.emplace_back("no dead-unit deferral", t);
+  t = defaults; t.weight_space_relaxation = false; variants.emplace_back("relaxations as lifted QPs", t);
   t = defaults; t.overshoot_bound = false; variants.emplace_back("no overshoot bound", t);
   t.triangle_relaxation = true; variants.emplace_back("no overshoot bound, with triangle relaxation", t);
-  t = krelu::SearchTechniques{false, false, false, false, false, false, false, false}; variants.emplace_back("all off", t);
+  t = krelu::SearchTechniques{false, false, false, false, false, false, false, false, false}; variants.emplace_back("all off", t);
   for (int trial = 0; trial < 36; ++trial) {
     const int k = 1 + trial % 2;
     const int m = k == 1 ? 6 + trial % 5 : 4 + trial % 3;

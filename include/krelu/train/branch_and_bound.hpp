@@ -50,6 +50,7 @@
 #include "krelu/loss.hpp"
 #include "krelu/network.hpp"
 #include "krelu/qp/convex_qp.hpp"
+#include "krelu/qp/squared_hinge.hpp"
 #include "krelu/sample_container.hpp"
 #include "krelu/train/enumerate.hpp"
 #include "krelu/train/options.hpp"
@@ -371,7 +372,8 @@ class BranchAndBound {
   }
 
   /// Solves the node's relaxation (with lazily added one-sided and hull samples).
-  Evaluation evaluate(SearchNode<Scalar>& node, qp::ConvexQp<Scalar>& solver, std::uint64_t& qps) const {
+  Evaluation evaluate(SearchNode<Scalar>& node, qp::ConvexQp<Scalar>& solver, SquaredHingeCore<Scalar>& hinge,
+                      std::uint64_t& qps) const {
     const SignClass& cls = classes_[static_cast<std::size_t>(node.sign_class)];
     const auto& a = cls.signs;
     Evaluation ev;
@@ -434,10 +436,13 @@ class BranchAndBound {
           if (v < 0) continue;
           C.row(r++).segment(j * n_, n_) = (v ? Scalar(1) : Scalar(-1)) * groups_.direction.row(grp);
         }
+      const Eigen::Index cells = r;
+      std::vector<Eigen::Index> hinge_rows(static_cast<std::size_t>(ne));
       for (Eigen::Index e = 0; e < ne; ++e) {
         const Eigen::Index i = node.envelope[static_cast<std::size_t>(e)];
         const OneSided& o = forms[static_cast<std::size_t>(e)];
         const Eigen::Index v = n_ * k_ + e;
+        hinge_rows[static_cast<std::size_t>(e)] = r;  // the row of S = all unfixed units
         // v - sum_{j in S} z_j - s L >= -s y for every subset S of the unfixed units
         for (std::uint32_t subset = o.unfixed;; subset = (subset - 1) & o.unfixed) {
           C(r, v) = Scalar(1);
@@ -466,16 +471,10 @@ class BranchAndBound {
       }
       // Warm start: the parent's (or last round's) minimiser, pulled into this node's cell from
       // w = 0 with the auxiliary variables at their values there, which is always feasible.
+      Vector start;
       if (node.warm.size() >= n_ * k_) {
         const Vector anchor = auxiliary_at(node, cls, Vector::Zero(n_ * k_));
-        const Vector start = auxiliary_at(node, cls, into_cells(node, node.warm.head(n_ * k_)));
-        solver.warm_start_point(pull_into(C, d, anchor, start));
-        // and the rows active there as the first working set (the solver skips the others)
-        std::vector<Eigen::Index> all(static_cast<std::size_t>(rows));
-        for (Eigen::Index q = 0; q < rows; ++q) all[static_cast<std::size_t>(q)] = q;
-        solver.warm_start(all);
-      } else {
-        solver.clear_warm_start();
+        start = pull_into(C, d, anchor, auxiliary_at(node, cls, into_cells(node, node.warm.head(n_ * k_))));
       }
       Vector x;
       // The bound is the objective at the solution less its complementarity gap (weak duality); a gap
@@ -484,7 +483,21 @@ class BranchAndBound {
       const auto small_gap = [&](const Vector& xs, const Scalar& gs) {
         return gs <= gap_tolerance(options_, relaxation_value(node, cls, xs), scale_) / Scalar(16);
       };
-      if (!robust_solve(solver, H, g, C, d, balls_, qps, x, &gap, small_gap)) return ev;
+      const bool solved_in_weights = options_.techniques.weight_space_relaxation && nt == 0 && balls_.empty() &&
+                                     solve_in_weight_space(node, forms, hinge_rows, H, g, C, d, cells, start, hinge, qps,
+                                                           x, gap, small_gap);
+      if (!solved_in_weights) {
+        if (start.size() > 0) {
+          solver.warm_start_point(start);
+          // and the rows active there as the first working set (the solver skips the others)
+          std::vector<Eigen::Index> all(static_cast<std::size_t>(rows));
+          for (Eigen::Index q = 0; q < rows; ++q) all[static_cast<std::size_t>(q)] = q;
+          solver.warm_start(all);
+        } else {
+          solver.clear_warm_start();
+        }
+        if (!robust_solve(solver, H, g, C, d, balls_, qps, x, &gap, small_gap)) return ev;
+      }
       ev.solved = true;
       ev.theta = x.head(n_ * k_);
       const Scalar value = relaxation_value(node, cls, x);
@@ -544,6 +557,61 @@ class BranchAndBound {
       node.warm = w;
     }
     return ev;
+  }
+
+  /// The relaxation without its auxiliary variables, when each one-sided sample's bound is a single
+  /// squared hinge c max(0, <x_i, w_j> + b)^2 (one unfixed unit, no fixed active unit, and b = 0 if the
+  /// bound is exact): solved in the weights alone (qp/squared_hinge.hpp), then lifted back and accepted only
+  /// as a KKT point of the relaxation's QP to the solver's own tolerance, with a small complementarity gap,
+  /// so the bound is the one the QP solver would certify. False (nothing changed but x) otherwise: the
+  /// caller solves the QP. Measured (callgrind, one thread, same nodes and QPs): Set Cover |U| = 6
+  /// 3.37 M -> 1.53 M instructions, |U| = 10 6.04 M -> 2.37 M.
+  template <class GoodEnough>
+  bool solve_in_weight_space(const SearchNode<Scalar>& node, const std::vector<OneSided>& forms,
+                             const std::vector<Eigen::Index>& hinge_rows, const Matrix& H, const Vector& g,
+                             const Matrix& C, const Vector& d, Eigen::Index cells, const Vector& start,
+                             SquaredHingeCore<Scalar>& hinge, std::uint64_t& qps, Vector& x, Scalar& gap,
+                             GoodEnough good_enough) const {
+    const Eigen::Index nk = n_ * k_, ne = static_cast<Eigen::Index>(forms.size());
+    Matrix A = Matrix::Zero(ne, nk);
+    Vector b(ne), c(ne);
+    for (Eigen::Index e = 0; e < ne; ++e) {
+      const OneSided& o = forms[static_cast<std::size_t>(e)];
+      const Eigen::Index i = node.envelope[static_cast<std::size_t>(e)];
+      const Scalar offset = -Scalar(o.side) * s_.y(i);
+      if (o.active != 0 || std::popcount(o.unfixed) != 1 || (o.exact && offset != Scalar(0))) return false;
+      A.row(e).segment(std::countr_zero(o.unfixed) * n_, n_) = s_.x.row(i);
+      b(e) = offset;
+      c(e) = s_.c(i);
+    }
+    Vector w = start.size() > 0 ? Vector(start.head(nk)) : Vector::Zero(nk);
+    std::vector<Eigen::Index> working(static_cast<std::size_t>(cells));
+    for (Eigen::Index q = 0; q < cells; ++q) working[static_cast<std::size_t>(q)] = q;
+    Vector cell_multipliers;
+    int iterations = 0;
+    const Scalar tol = qp::QpOptions<Scalar>{}.tolerance;
+    ++qps;
+    const CoreOutcome outcome =
+        hinge.solve(H.topLeftCorner(nk, nk), g.head(nk), A, b, c, C.topLeftCorner(cells, nk), d.head(cells), tol,
+                    static_cast<int>(4 * (nk + cells + ne) + 40), w, working, cell_multipliers, iterations);
+    if (outcome != CoreOutcome::optimal) return false;
+    Vector lifted(H.rows()), lambda = Vector::Zero(C.rows());
+    lifted.head(nk) = w;
+    lambda.head(cells) = cell_multipliers;
+    for (Eigen::Index e = 0; e < ne; ++e) {
+      const Scalar v = std::max(Scalar(0), Scalar(A.row(e).dot(w) + b(e)));
+      lifted(nk + e) = v;
+      lambda(hinge_rows[static_cast<std::size_t>(e)]) = Scalar(2) * c(e) * v;
+    }
+    const Vector no_balls;
+    const qp::KktResiduals kkt = qp::kkt_residuals(H, g, C, d, balls_, lifted, lambda, no_balls);
+    if (!(kkt.max() <= static_cast<double>(Scalar(10000) * tol))) return false;
+    const Scalar lifted_gap = complementarity_gap(C, d, balls_, lifted, lambda, no_balls);
+    if (!good_enough(lifted, lifted_gap)) return false;
+    audit_residuals(kkt);
+    x = std::move(lifted);
+    gap = lifted_gap;
+    return true;
   }
 
   /// A sample whose one-sided bound is only its overshoot: untouched group, label of the class's
@@ -728,6 +796,7 @@ class BranchAndBound {
 
   void worker() {
     qp::ConvexQp<Scalar> solver;
+    SquaredHingeCore<Scalar> hinge;
     std::unordered_set<std::uint64_t> polished_patterns;
     std::vector<SearchNode<Scalar>> children;
     for (;;) {
@@ -762,7 +831,7 @@ class BranchAndBound {
       }
       std::uint64_t qps = 0;
       const Scalar parent_bound = node.bound;
-      Evaluation ev = evaluate(node, solver, qps);
+      Evaluation ev = evaluate(node, solver, hinge, qps);
       const auto& a = classes_[static_cast<std::size_t>(node.sign_class)].signs;
       Scalar node_bound = parent_bound;
       Vector best_here;

@@ -108,6 +108,10 @@ struct SearchTechniques {
   /// unit of the group can be fixed): w_j = 0 satisfies both of its cells for every sample, so fixing
   /// it only copies the node. On planted (100, 3, 2) the bound after 120 s rose from 6.5e-3 to 7.3e-3.
   bool defer_dead_units = true;
+  /// Relaxations whose one-sided bounds are all single squared hinges (e.g. every k = 1 search) are
+  /// solved in the weights alone, without an auxiliary variable per sample, and lifted back for the
+  /// certificate; the QP solver takes over whenever that solution is not certified.
+  bool weight_space_relaxation = true;
 };
 
 /// Options of train_exact. Defaults solve the 1-ReLU training problem with free signs.
