@@ -563,8 +563,8 @@ class BranchAndBound {
   /// squared hinge c max(0, <x_i, w_j> + b)^2 (one unfixed unit, no fixed active unit, and b = 0 if the
   /// bound is exact): solved in the weights alone (qp/squared_hinge.hpp), then lifted back and accepted only
   /// as a KKT point of the relaxation's QP to the solver's own tolerance, with a small complementarity gap,
-  /// so the bound is the one the QP solver would certify. False (nothing changed but x) otherwise: the
-  /// caller solves the QP. Measured (callgrind, one thread, same nodes and QPs): Set Cover |U| = 6
+  /// so the bound is the one the QP solver would certify. Otherwise false, with x and gap untouched (the
+  /// attempt still counts in qps): the caller solves the QP. Measured (callgrind, one thread, same nodes and QPs): Set Cover |U| = 6
   /// 3.37 M -> 1.53 M instructions, |U| = 10 6.04 M -> 2.37 M.
   template <class GoodEnough>
   bool solve_in_weight_space(const SearchNode<Scalar>& node, const std::vector<OneSided>& forms,
