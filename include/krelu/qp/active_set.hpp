@@ -13,8 +13,9 @@
 /// - at a face minimiser with a negative multiplier and further active constraints outside the working set
 ///   (a degenerate point, e.g. x = 0 for homogeneous constraints, where every constraint is active) the
 ///   method does not drop a constraint blindly, which could cycle: it solves the nonnegative least-squares
-///   problem min ||C_A' lambda - grad||, lambda >= 0, over all active rows A (Lawson & Hanson). A zero residual
-///   proves optimality (with those multipliers); otherwise p = C_A' lambda - grad is a feasible direction of
+///   problem min ||C_A' lambda - grad||, lambda >= 0, over all active rows A (Lawson & Hanson; the step of
+///   qp/degenerate_step.hpp). A zero residual proves optimality (with those multipliers); otherwise
+///   p = C_A' lambda - grad is a feasible direction of
 ///   strict descent (C_A p >= 0, grad'p = -||p||^2), so the objective decreases strictly between any two face
 ///   minimisers and no working set can repeat: the method terminates finitely;
 /// - ties in the ratio test go to the smallest constraint index (Bland).
@@ -24,6 +25,7 @@
 #include <limits>
 #include <vector>
 
+#include "krelu/qp/degenerate_step.hpp"
 #include "krelu/qp/linear_algebra.hpp"
 #include "krelu/traits.hpp"
 
@@ -299,8 +301,6 @@ class ActiveSetCore {
       cp_.resize(m);
       rownorm_.resize(m);
     }
-    if (z_.size() < m) z_.resize(m);
-    if (e_full_.rows() != n || e_full_.cols() < m) e_full_.resize(n, m);
     in_w_.resize(static_cast<std::size_t>(m));
     in_a_.resize(static_cast<std::size_t>(m));
   }
@@ -340,14 +340,8 @@ class ActiveSetCore {
     return value <= tol_ * scale;
   }
 
-  // slack <= tol * max(|d_k|, ||C_k|| ||x||_inf): rounding-level components of x do not count
   bool is_active(const Eigen::Ref<const Vector>& d, const Scalar& xinf, Index k) const {
-    const Scalar slack = cx_(k) - d(k);
-    if (slack <= Scalar(0)) return true;
-    Scalar scale = abs_of(Scalar(d(k)));
-    const Scalar terms = rownorm_(k) * xinf;
-    if (terms > scale) scale = terms;
-    return slack <= tol_ * scale;
+    return row_is_active(Scalar(cx_(k) - d(k)), Scalar(d(k)), Scalar(rownorm_(k) * xinf), tol_);
   }
 
   // grad = H x + g; returns the gradient scale max_i (sum_j |H_ij x_j| + |g_i|)
@@ -414,50 +408,21 @@ class ActiveSetCore {
     for (Index r = 0; r < k; ++r) m_(r, 0) = m_(0, r) = Z.col(r).dot(hq);
   }
 
-  // At a degenerate face minimiser: NNLS over all active rows. Returns optimal (multipliers set),
-  // unbounded, numerical_issue, or stepped (moved along a feasible descent direction: continue).
+  // At a degenerate face minimiser: the NNLS step of qp/degenerate_step.hpp. Returns optimal (multipliers
+  // set), unbounded, numerical_issue, or stepped (moved along a feasible descent direction: continue).
   CoreOutcome resolve_degenerate(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Matrix>& C,
                                  const Eigen::Ref<const Vector>& d, Vector& x, std::vector<Index>& working,
                                  Vector& lambda, const Scalar& sigma) {
     const Index n = x.size(), m = C.rows();
-    rows_.assign(working.begin(), working.end());
-    rows_.insert(rows_.end(), active_.begin(), active_.end());
-    // an equation's multiplier has either sign: a second column with the negated row
-    for (std::size_t i = 0; i < working.size(); ++i)
-      if (working[i] < equalities_) rows_.push_back(-1 - working[i]);
-    const Index a = static_cast<Index>(rows_.size());
-    if (e_full_.cols() < a) e_full_.resize(n, a);
-    if (z_.size() < a) z_.resize(a);
-    for (Index i = 0; i < a; ++i) {
-      const Index code = rows_[static_cast<std::size_t>(i)];
-      if (code >= 0)
-        e_full_.col(i) = C.row(code).transpose();
-      else
-        e_full_.col(i) = -C.row(-1 - code).transpose();
-    }
-    // warm start: the working rows with positive multipliers (positions 0..t-1 of rows_)
-    start_.clear();
-    for (std::size_t i = 0; i < working.size(); ++i)
-      if (lw_(static_cast<Index>(i)) > Scalar(0)) start_.push_back(static_cast<Index>(i));
-    if (!nnls_.solve(e_full_.leftCols(a), grad_, tol_, z_.head(a), start_)) return CoreOutcome::numerical_issue;
-    // p = C_A' z - grad
-    p_ = -grad_;
-    p_.noalias() += e_full_.leftCols(a) * z_.head(a);
-    Scalar sigma_z = sigma;
-    for (Index i = 0; i < a; ++i) {
-      const Index code = rows_[static_cast<std::size_t>(i)];
-      const Scalar s = z_(i) * rownorm_(code >= 0 ? code : -1 - code);
-      if (s > sigma_z) sigma_z = s;
-    }
-    const auto& passive = nnls_.passive();
+    Scalar sigma_z(0);
+    if (!step_.solve(C, working, active_, equalities_, lw_, grad_, rownorm_, tol_, sigma, p_, sigma_z))
+      return CoreOutcome::numerical_issue;
     working.clear();
     std::fill(in_w_.begin(), in_w_.end(), char(0));
     if (equalities_ == 0) {
-      // The passive columns are rows of C, independent at tol (so at dependence_tol()): the NNLS's QR of
-      // them is the new working set's, in the same order.
-      nnls_.swap_passive_qr(qr_);
-      for (const Index i : passive) {
-        const Index row = rows_[static_cast<std::size_t>(i)];
+      step_.swap_passive_qr(qr_);
+      for (const Index i : step_.passive()) {
+        const Index row = step_.row_of(i);
         working.push_back(row);
         in_w_[static_cast<std::size_t>(row)] = 1;
       }
@@ -470,8 +435,8 @@ class ActiveSetCore {
           in_w_[static_cast<std::size_t>(k)] = 1;
         }
       }
-      for (const Index i : passive) {
-        const Index row = rows_[static_cast<std::size_t>(i)];
+      for (const Index i : step_.passive()) {
+        const Index row = step_.row_of(i);
         if (row < equalities_) continue;
         row_ = C.row(row).transpose();
         if (qr_.append(row_, dependence_tol())) {
@@ -483,29 +448,12 @@ class ActiveSetCore {
     factor_valid_ = false;
     reduced_valid_ = false;
     newton_done_ = false;
-    // In exact arithmetic C_k p = 0 on the passive rows, the new working set. Numerically p = C_A' z - grad
-    // carries rounding of the size of grad, which a long step (p far below grad, along a direction of
-    // little curvature) turns into a violation of those rows (seen: 5e-7 relative in long double on
-    // Densest-Subgraph pattern problems). Project p onto their null space.
-    {
-      const Index k = n - qr_.size();
-      const auto Z = qr_.Q().rightCols(k);
-      u_.head(k).noalias() = Z.transpose() * p_;
-      p_.noalias() = Z * u_.head(k);
-    }
+    project_to_face(qr_, p_, u_);
     // feasible descent along p: exact line search on the quadratic, ratio test on the other rows; a residual
     // at the rounding level (or one along which rounding leaves no descent) proves optimality
     const Scalar slope = grad_.dot(p_);
     if (negligible(max_abs(p_), sigma_z) || !(slope < Scalar(0))) {
-      lambda.setZero(m);
-      for (Index i = 0; i < a; ++i) {
-        const Index code = rows_[static_cast<std::size_t>(i)];
-        if (!(z_(i) > Scalar(0))) continue;
-        if (code >= 0)
-          lambda(code) += z_(i);
-        else
-          lambda(-1 - code) -= z_(i);
-      }
+      step_.multipliers(m, lambda);
       return CoreOutcome::optimal;
     }
     hz_.col(0).noalias() = H * p_;
@@ -523,9 +471,7 @@ class ActiveSetCore {
     // them would leave the feasible set.)
     const bool lenient = stalled_;
     const Scalar noise = stable_norm(grad_) > pnorm ? stable_norm(grad_) : pnorm;
-    std::fill(in_a_.begin(), in_a_.end(), char(0));
-    for (const Index code : rows_)
-      if (code >= 0) in_a_[static_cast<std::size_t>(code)] = 1;
+    step_.mark_rows(in_a_);
     for (Index c = 0; c < m; ++c) {
       if (in_w_[static_cast<std::size_t>(c)]) continue;
       const Scalar scale = lenient && in_a_[static_cast<std::size_t>(c)] ? noise : pnorm;
@@ -563,12 +509,12 @@ class ActiveSetCore {
   bool stalled_ = false;  ///< a degenerate step of this solve had length 0
   ColumnQR<Scalar> qr_;
   PsdFactor<Scalar> fac_;
-  Nnls<Scalar> nnls_;
+  DegenerateStep<Scalar> step_;
   // every buffer has capacity n or m: changing working-set sizes never reallocate
-  Vector grad_, absgrad_, p_, row_, direction_, cx_, cp_, rownorm_, r_, u_, e_, v_, lw_, z_;
-  Matrix hz_, m_, e_full_;
+  Vector grad_, absgrad_, p_, row_, direction_, cx_, cp_, rownorm_, r_, u_, e_, v_, lw_;
+  Matrix hz_, m_;
   std::vector<char> in_w_, in_a_;  // in the working set; in the degenerate step's active set
-  std::vector<Index> init_, active_, rows_, start_, last_working_;
+  std::vector<Index> init_, active_, last_working_;
   std::vector<int> sign_;
   Matrix last_rows_;
 };

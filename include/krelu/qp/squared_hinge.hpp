@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "krelu/qp/active_set.hpp"
+#include "krelu/qp/degenerate_step.hpp"
 #include "krelu/qp/linear_algebra.hpp"
 #include "krelu/traits.hpp"
 
@@ -184,9 +185,7 @@ class SquaredHingeCore {
   }
 
   bool is_active(const Eigen::Ref<const Vector>& d, const Scalar& winf, Index k) const {
-    const Scalar slack = cw_(k) - d(k);
-    if (slack <= Scalar(0)) return true;
-    return slack <= tol_ * std::max(abs_of(Scalar(d(k))), Scalar(rownorm_(k) * winf));
+    return row_is_active(Scalar(cw_(k) - d(k)), Scalar(d(k)), Scalar(rownorm_(k) * winf), tol_);
   }
 
   // grad = H w + g + sum_i 2 c_i [l_i]_+ a_i and hp_ = H + sum_{l_i > 0} 2 c_i a_i a_i' at w (hinge_ = l);
@@ -311,49 +310,30 @@ class SquaredHingeCore {
     return true;
   }
 
-  // At a degenerate face minimiser: NNLS over all active rows (as ActiveSetCore::resolve_degenerate).
+  // At a degenerate face minimiser: the NNLS step of qp/degenerate_step.hpp, as ActiveSetCore takes it.
   CoreOutcome leave_degenerate(const Eigen::Ref<const Matrix>& H, const Eigen::Ref<const Matrix>& A,
                                const Eigen::Ref<const Vector>& c, const Eigen::Ref<const Matrix>& C,
                                const Eigen::Ref<const Vector>& d, Vector& w, std::vector<Index>& working, Vector& lambda,
                                const Scalar& sigma, bool& stalled) {
-    const Index n = w.size(), m = C.rows();
-    rows_.assign(working.begin(), working.end());
-    rows_.insert(rows_.end(), active_.begin(), active_.end());
-    const Index a = static_cast<Index>(rows_.size());
-    e_full_.resize(n, a);
-    z_.resize(a);
-    for (Index i = 0; i < a; ++i) e_full_.col(i) = C.row(rows_[static_cast<std::size_t>(i)]).transpose();
-    start_.clear();
-    for (std::size_t i = 0; i < working.size(); ++i)
-      if (lw_(static_cast<Index>(i)) > Scalar(0)) start_.push_back(static_cast<Index>(i));
-    if (!nnls_.solve(e_full_, grad_, tol_, z_, start_)) return CoreOutcome::numerical_issue;
-    p_ = -grad_;
-    p_.noalias() += e_full_ * z_;
-    Scalar sigma_z = sigma;
-    for (Index i = 0; i < a; ++i) sigma_z = std::max(sigma_z, Scalar(z_(i) * rownorm_(rows_[static_cast<std::size_t>(i)])));
+    const Index m = C.rows();
+    Scalar sigma_z(0);
+    if (!step_.solve(C, working, active_, 0, lw_, grad_, rownorm_, tol_, sigma, p_, sigma_z))
+      return CoreOutcome::numerical_issue;
     working.clear();
     std::fill(in_w_.begin(), in_w_.end(), char(0));
-    nnls_.swap_passive_qr(qr_);
-    for (const Index i : nnls_.passive()) {
-      const Index row = rows_[static_cast<std::size_t>(i)];
+    step_.swap_passive_qr(qr_);
+    for (const Index i : step_.passive()) {
+      const Index row = step_.row_of(i);
       working.push_back(row);
       in_w_[static_cast<std::size_t>(row)] = 1;
     }
-    {
-      const Index k = n - qr_.size();
-      const auto Z = qr_.Q().rightCols(k);
-      u_.head(k).noalias() = Z.transpose() * p_;
-      p_.noalias() = Z * u_.head(k);
-    }
+    project_to_face(qr_, p_, u_);
     const Scalar pmax = max_abs(p_);
     if (pmax == Scalar(0) || pmax <= tol_ * sigma_z || !(grad_.dot(p_) < Scalar(0))) {
-      lambda.setZero(m);
-      for (Index i = 0; i < a; ++i)
-        if (z_(i) > Scalar(0)) lambda(rows_[static_cast<std::size_t>(i)]) += z_(i);
+      step_.multipliers(m, lambda);
       return CoreOutcome::optimal;
     }
-    std::fill(in_a_.begin(), in_a_.end(), char(0));
-    for (const Index row : rows_) in_a_[static_cast<std::size_t>(row)] = 1;
+    step_.mark_rows(in_a_);
     Scalar alpha(0);
     Index block = -1;
     if (!line_search(H, A, c, C, d, stalled, alpha, block)) return CoreOutcome::unbounded;
@@ -373,11 +353,11 @@ class SquaredHingeCore {
   Scalar tol_ = Scalar(0);
   ColumnQR<Scalar> qr_;
   PsdFactor<Scalar> fac_;
-  Nnls<Scalar> nnls_;
-  Vector grad_, p_, row_, r_, u_, e_, v_, lw_, z_, cw_, cp_, rownorm_, hinge_, slope_;
-  Matrix hz_, m_, hp_, e_full_;
+  DegenerateStep<Scalar> step_;
+  Vector grad_, p_, row_, r_, u_, e_, v_, lw_, cw_, cp_, rownorm_, hinge_, slope_;
+  Matrix hz_, m_, hp_;
   std::vector<char> in_w_, in_a_;
-  std::vector<Index> init_, active_, rows_, start_;
+  std::vector<Index> init_, active_;
   std::vector<std::pair<Scalar, Index>> events_;
 };
 
