@@ -262,3 +262,63 @@ TEST_CASE("the triangle relaxation strengthens the bounded problem's bound") {
   CAPTURE(with, without);
   CHECK(with < without);
 }
+
+// A longer randomised comparison, hidden from the default suite (2.5 minutes here): run it with
+// `test_train_branch_and_bound "[.soak]"`. Shapes the 300-instance test does not cover: two negative units,
+// antiparallel, zero and contradicting duplicate rows, labels scaled by 1e-6 or 1e5, two threads.
+TEST_CASE("soak: branch-and-bound against enumeration on 2000 further random instances", "[.soak]") {
+  std::mt19937_64 rng(20261128);
+  std::uniform_int_distribution<int> pick(0, 1 << 20);
+  int compared = 0, withheld = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int k = 1 + pick(rng) % 3;
+    const int m = k == 1 ? 3 + pick(rng) % 10 : (k == 2 ? 2 + pick(rng) % 5 : 2 + pick(rng) % 3);
+    const int n = 1 + pick(rng) % 4;
+    const bool bounded = pick(rng) % 3 == 0;
+    const int signs_kind = pick(rng) % 3;  // free, all plus, fixed with one or two negative units
+    krelu::Signs signs = krelu::Signs::free();
+    if (signs_kind == 1) signs = krelu::Signs::all_plus();
+    if (signs_kind == 2) {
+      std::vector<int> a(static_cast<std::size_t>(k), 1);
+      a.back() = -1;
+      if (pick(rng) % 2) a.front() = -1;
+      signs = krelu::Signs::fixed(a);
+    }
+    krelu::SampleSet<double> base = pick(rng) % 2 == 0
+                                        ? krelu_test::random_instance(m, n, rng, pick(rng) % 2)
+                                        : krelu_test::planted(m, n, Eigen::VectorXd::Ones(k), 0.1 * (pick(rng) % 3), rng);
+    const int extra = pick(rng) % 6;
+    if (extra == 0) base.add_sample(Eigen::VectorXd(base.row(0).transpose()) * -1.5, base.label(0), 2.0);
+    if (extra == 1) base.add_sample(Eigen::VectorXd::Zero(n), 0.3, 1.0);
+    if (extra == 2) base.add_sample(Eigen::VectorXd(base.row(0).transpose()), -base.label(0), 1.0);
+    const int scaling = pick(rng) % 10;
+    const double label_scale = scaling == 0 ? 1e-6 : (scaling == 1 ? 1e5 : 1.0);
+    krelu::SampleSet<double> s(n);
+    for (Eigen::Index i = 0; i < base.size(); ++i)
+      s.add_sample(Eigen::VectorXd(base.row(i).transpose()), base.label(i) * label_scale, base.weight(i));
+    const std::optional<double> radius =
+        bounded ? std::optional<double>(label_scale > 1 ? 700.0 : 0.7) : std::nullopt;
+    auto o = options(k, signs, radius, krelu::Method::branch_and_bound);
+    o.threads = 1 + pick(rng) % 2;
+    const auto ref = krelu::train_exact(s, options(k, signs, radius, krelu::Method::enumerate));
+    const auto bnb = krelu::train_exact(s, o);
+    CAPTURE(trial, m, n, k, bounded, signs_kind, extra, label_scale, ref.loss, bnb.loss, bnb.lower_bound,
+            krelu::to_string(ref.status), krelu::to_string(bnb.status));
+    const double scale = krelu::detail::label_scale_loss<double>(s);
+    // whatever the status: the loss is the network's, and the bound is below the optimum
+    CHECK(krelu::loss(bnb.network, s) == Approx(bnb.loss).epsilon(1e-12));
+    CHECK(bnb.lower_bound <= bnb.loss);
+    if (ref.status == krelu::Status::optimal) CHECK(bnb.lower_bound <= ref.loss * (1 + 1e-9) + 1e-12 * scale);
+    // and a certificate is never wrong
+    if (bnb.status == krelu::Status::optimal && ref.status == krelu::Status::optimal) {
+      CHECK(std::abs(bnb.loss - ref.loss) <= 1e-9 * ref.loss + 1e-11 * scale);
+      ++compared;
+    }
+    withheld += bnb.status != krelu::Status::optimal;
+  }
+  CAPTURE(compared, withheld);
+  // Rounding still costs the certificate on a few instances (numerical_issue, never a wrong claim): measured
+  // 6 of 12,000 in a longer run of this generator, as against 28 for enumeration.
+  CHECK(withheld <= 4);
+  CHECK(compared >= 1980);
+}
