@@ -15,9 +15,9 @@
 ///   method does not drop a constraint blindly, which could cycle: it solves the nonnegative least-squares
 ///   problem min ||C_A' lambda - grad||, lambda >= 0, over all active rows A (Lawson & Hanson; the step of
 ///   qp/degenerate_step.hpp). A zero residual proves optimality (with those multipliers); otherwise
-///   p = C_A' lambda - grad is a feasible direction of
-///   strict descent (C_A p >= 0, grad'p = -||p||^2), so the objective decreases strictly between any two face
-///   minimisers and no working set can repeat: the method terminates finitely;
+///   p = C_A' lambda - grad is a feasible direction of strict descent (C_A p >= 0, grad'p = -||p||^2), so the
+///   objective decreases strictly between any two face minimisers and no working set can repeat: the method
+///   terminates finitely;
 /// - ties in the ratio test go to the smallest constraint index (Bland).
 /// All tolerances are relative (see ActiveSetCore::solve).
 
