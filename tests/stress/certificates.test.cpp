@@ -88,9 +88,10 @@ TEST_CASE("weights 1e-20..1e20, k = 2 all-plus, radius 0.8: no certificate for a
 }
 
 // Near-realizable data: the true optimum is ~1e-36, the trainer's bound 1.4e-30 = 125 eps^2 S, was
-// above its certificate slack of 64 eps^2 S (now 1024 eps^2 S). The loss itself is within the gap floor 4096 eps^2 S, so the
-// `optimal` status is right; the lower bound is not proven to the stated slack. The same instance
-// with x scaled by 1e8 and y by 1e8 gives bound 2.3e-14 against an optimum of 5e-21.
+// above its certificate slack of 64 eps^2 S (now 256 tau^2 S, tau = 1000 eps). The loss itself is within
+// the gap floor (then 4096 eps^2 S, now 1024 tau^2 S), so the `optimal` status is right; the lower bound
+// was not proven to the stated slack. The same instance with x scaled by 1e8 and y by 1e8 gives bound
+// 2.3e-14 against an optimum of 5e-21.
 TEST_CASE("near-realizable, k = 2 signs (+1,-1): enumerate's bound is within its slack of the optimum") {
   Eigen::MatrixXd X(4, 2);
   X << -0.026593560826069427, -1.3795519373327265, 0.15527640184340225, -0.69687252942027711, -0.36621872866216948,

@@ -14,8 +14,9 @@
 ///
 /// Method (balls): Lagrangian duality on the balls only. For multipliers mu >= 0 the inner problem
 /// min q(x) + sum_b mu_b/2 ||x_b||^2 s.t. C x >= d is solved exactly by the active-set method (warm, from the
-/// previous inner solution, which stays feasible); its value theta(mu) is concave and is maximised over
-/// mu >= 0 by a globalised Newton iteration: semismooth Newton on the complementarity system
+/// previous inner solution, or from the feasible start if rounding left that one infeasible); its value
+/// theta(mu) is concave and is maximised over mu >= 0 by a globalised Newton iteration: semismooth Newton
+/// on the complementarity system
 /// min(mu_b radius_b / sigma, radius_b / ||x_b(mu)|| - 1) = 0, i.e. Newton on the secular equations
 /// 1/||x_b(mu)|| = 1/radius_b (nearly linear in mu, as in Moré & Sorensen's trust-region method), with
 /// derivatives from the inner solution's face; a step is accepted near the solution if it decreases that
@@ -382,6 +383,13 @@ class ConvexQp {
   // Inner problem at multipliers mu: Hmu_ = Hs_ + diag(mu on the blocks), solved from x_ / working_.
   detail::CoreOutcome inner(const Vector& mu, const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
                             const Eigen::Ref<const Vector>& d) {
+    // The core needs a feasible start. Rounding can leave the previous inner solution infeasible: after a
+    // far excursion along a zero-curvature direction (||x|| ~ 1e12 and back) its rows cancel to residuals
+    // of 1e-6; the pass's feasible starting point replaces it then.
+    if (!feasible(C, d, x_)) {
+      x_ = x_start_;
+      working_.assign(start_working_.begin(), start_working_.end());
+    }
     Hmu_ = Hs_;
     for (std::size_t b = 0; b < balls_.size(); ++b)
       for (Index i = balls_[b].start; i < balls_[b].start + balls_[b].length; ++i)
@@ -477,9 +485,14 @@ class ConvexQp {
     // the sphere: after five steps that do not halve the residual, accept a verified KKT point.
     Scalar best_merit = merit;
     int stagnant = 0;
+    // The second stage (below) usually fails far from the solution (no minimiser meets the balls yet) and
+    // succeeds close to it; with only the first two tries, iterations were seen to cycle through a probe of
+    // a weakly active ball (mu_b -> 0, then x_b jumps outside) without end. Eight bound its cost.
+    constexpr int kSecondStages = 8;
     for (int outer = 0; outer < max_outer; ++outer) {
       if (detail::max_abs(phi_) <= tol) return QpStatus::optimal;
-      if (!tie_break && equalities_ == 0 && !second_stage_tried && second_stages < 2 && zero_multiplier_violated()) {
+      if (!tie_break && equalities_ == 0 && !second_stage_tried && second_stages < kSecondStages &&
+          zero_multiplier_violated()) {
         second_stage_tried = true;
         ++second_stages;
         if (second_stage(g, C, d)) {

@@ -124,8 +124,9 @@ struct TrainOptions {
   double time_limit_seconds = std::numeric_limits<double>::infinity();
   std::uint64_t pattern_limit = std::uint64_t{1} << 24;  ///< enumerate refuses larger counts before starting
   std::uint64_t node_limit = std::numeric_limits<std::uint64_t>::max();  ///< branch_and_bound node budget
-  /// Optimal when loss - lower_bound <= max(absolute_gap * S, relative_gap * loss, 4096 eps^2 S), with
-  /// S = sum c_i y_i^2 / sum c_i (the zero network's loss) and eps the Scalar's unit roundoff: every
+  /// Optimal when loss - lower_bound <= max(absolute_gap * S, relative_gap * loss, 1024 tau^2 S), with
+  /// S = sum c_i y_i^2 / sum c_i (the zero network's loss) and tau = 1000 eps the convex solver's
+  /// tolerance (5e-23 S in double: the floor at which computed minima stop resolving the loss): every
   /// tolerance follows the instance's own scale. absolute_gap = 0 by default, so tiny optima (1e-10
   /// and below, as in the reductions) are certified relative to themselves.
   double relative_gap = 1e-9;

@@ -10,18 +10,27 @@
 
 #include <algorithm>
 
+#include "krelu/qp/types.hpp"
 #include "krelu/train/options.hpp"
 #include "krelu/traits.hpp"
 
 namespace krelu::detail {
 
+/// The convex solver's relative tolerance tau (QpOptions' default, 1000 eps): a computed minimiser is
+/// accurate to about tau of its scale, so a computed minimum to about tau^2 S.
+template <class Scalar>
+Scalar qp_tolerance() {
+  return qp::QpOptions<Scalar>{}.tolerance;
+}
+
 /// Amount subtracted from a computed subproblem minimum to make it a safe lower bound.
 template <class Scalar>
 Scalar certificate_slack(const Scalar& value, const Scalar& scale) {
-  const Scalar eps = NumericTraits<Scalar>::epsilon();
-  // The second-order term: relaxations of near-realizable data were measured ~125 eps^2 S below
-  // their computed minimum; 1024 leaves room, and stays below gap_tolerance's floor of 4096.
-  return Scalar(64) * eps * abs_of(value) + Scalar(1024) * eps * eps * scale;
+  const Scalar eps = NumericTraits<Scalar>::epsilon(), tau = qp_tolerance<Scalar>();
+  // The second-order term: relaxations of near-realizable data were measured up to 60 tau^2 S above the
+  // optimum they bound (values 1e-27 to 1e-13 against optima 1e-29 to 1e-16, S = 0.09 to 3e10); 256
+  // leaves room, and stays below gap_tolerance's floor of 1024 tau^2 S.
+  return Scalar(64) * eps * abs_of(value) + Scalar(256) * tau * tau * scale;
 }
 
 /// Smallest ratio min c_i / max c_i of sample weights for which a certificate is given. Below it the
@@ -35,9 +44,9 @@ Scalar smallest_certified_weight_ratio() {
 /// Largest loss - lower_bound accepted as optimal (same units as loss and scale).
 template <class Scalar>
 Scalar gap_tolerance(const TrainOptions<Scalar>& options, const Scalar& loss, const Scalar& scale) {
-  const Scalar eps = NumericTraits<Scalar>::epsilon();
+  const Scalar tau = qp_tolerance<Scalar>();
   return std::max({Scalar(options.absolute_gap) * scale, Scalar(options.relative_gap) * loss,
-                   Scalar(4096) * eps * eps * scale});
+                   Scalar(1024) * tau * tau * scale});
 }
 
 }  // namespace krelu::detail
