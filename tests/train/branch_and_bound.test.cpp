@@ -4,9 +4,7 @@
 #include <krelu/train/branch_and_bound.hpp>
 #include <krelu/train/exact.hpp>
 
-#include <initializer_list>
 #include <random>
-#include <vector>
 
 #include "test_instances.hpp"
 
@@ -283,15 +281,6 @@ void both_methods_certify(const krelu::SampleSet<double>& s, int k, krelu::Signs
   CHECK(ref.lower_bound <= bnb.loss * (1 + 1e-12));
 }
 
-krelu::SampleSet<double> samples(int n, std::initializer_list<double> rows) {
-  krelu::SampleSet<double> s(n);
-  const std::vector<double> v(rows);
-  for (std::size_t i = 0; i + n + 2 <= v.size(); i += static_cast<std::size_t>(n) + 2)
-    s.add_sample(Eigen::Map<const Eigen::VectorXd>(v.data() + i, n), v[i + static_cast<std::size_t>(n)],
-                 v[i + static_cast<std::size_t>(n) + 1]);
-  return s;
-}
-
 }  // namespace
 
 // Instances on which a certificate was withheld (numerical_issue), found by the soak below.
@@ -300,15 +289,15 @@ krelu::SampleSet<double> samples(int n, std::initializer_list<double> rows) {
 // inner solve walked along it to ||x|| ~ 1e12 and back; rounding left C x >= d violated by 1e-6 and no
 // KKT point was accepted. Inner solves now restart from a feasible point when that happens.
 TEST_CASE("bounded k = 3: a relaxation left infeasible by rounding no longer costs the certificate") {
-  // rows: x (4 entries), label, weight
-  const auto s = samples(4, {-0x1.2cec81894ec77p+1, 0x1.4225dc20b5d78p-2, -0x1.2907f0b1f4e93p-3, 0x1.8d2d4dfef6475p-1,
-                             0x1.99804593a6595p-5, 0x1.e3d8ea8fec57p+0,
-                             0x1.1591a09c4ea76p-1, 0x1.4aa7db701b3d7p-1, -0x1.f817e0d232c7dp-2, -0x1.b37b407087a06p-1,
-                             -0x1.063d4f8e83528p-1, 0x1.19da79940d9fap+1,
-                             0x1.34cb91e68ca57p-1, -0x1.70e7b24f9ced9p+0, -0x1.db925a54efd6bp-3, -0x1.68135e84ea2a8p-5,
-                             -0x1.7da4ecab05165p-1, 0x1.65ad8607dd561p+0,
-                             0x1.c362c24df62b2p+1, -0x1.e338ca3110c34p-2, 0x1.bd8be90aef5dcp-3, -0x1.29e1fa7f38b58p+0,
-                             0x1.99804593a6595p-5, 0x1p+1});
+  Eigen::MatrixXd X(4, 4);
+  X << -0x1.2cec81894ec77p+1, 0x1.4225dc20b5d78p-2, -0x1.2907f0b1f4e93p-3, 0x1.8d2d4dfef6475p-1,  //
+      0x1.1591a09c4ea76p-1, 0x1.4aa7db701b3d7p-1, -0x1.f817e0d232c7dp-2, -0x1.b37b407087a06p-1,   //
+      0x1.34cb91e68ca57p-1, -0x1.70e7b24f9ced9p+0, -0x1.db925a54efd6bp-3, -0x1.68135e84ea2a8p-5,  //
+      0x1.c362c24df62b2p+1, -0x1.e338ca3110c34p-2, 0x1.bd8be90aef5dcp-3, -0x1.29e1fa7f38b58p+0;
+  Eigen::VectorXd y(4), c(4);
+  y << 0x1.99804593a6595p-5, -0x1.063d4f8e83528p-1, -0x1.7da4ecab05165p-1, 0x1.99804593a6595p-5;
+  c << 0x1.e3d8ea8fec57p+0, 0x1.19da79940d9fap+1, 0x1.65ad8607dd561p+0, 0x1p+1;
+  const krelu::SampleSet<double> s(X, y, c);
   both_methods_certify(s, 3, krelu::Signs::free(), 0.7);
 }
 
@@ -316,15 +305,15 @@ TEST_CASE("bounded k = 3: a relaxation left infeasible by rounding no longer cos
 // between a probe of mu_b and the minimiser outside that ball at mu_b = 0, because the second stage
 // (a minimiser inside the balls) was tried only twice, both times far from the solution.
 TEST_CASE("bounded k = 3 with a zero sample: pattern QPs with a weakly active ball converge") {
-  const auto s = samples(4, {0x1.c484b0b9b4b45p-4, -0x1.b77ef057cc253p-2, 0x1.cbf9834cbe441p-3, 0x1.21955b82c8631p+0,
-                             0x1.6013b775882e6p-2, 1.0,
-                             0x1.b746a63f92a1fp+0, -0x1.d7be4d8515b84p-1, -0x1.cf91b260a14c4p-1, -0x1.4548e54fd1819p+0,
-                             -0x1.94e22245ff7dp+0, 1.0,
-                             -0x1.ab2fb4d61aad3p-2, 0x1.8cb20acc8d996p+0, 0x1.512e78662795ap-2, -0x1.3ae8120dd3808p-3,
-                             0x1.3b5a2682ccaap+0, 1.0,
-                             0x1.b44b5ca42f449p+0, 0x1.007a286db2984p-4, -0x1.cad6073785d7fp-3, -0x1.2a442fba7f672p+0,
-                             -0x1.9fb2ac35c2797p-1, 1.0,
-                             0.0, 0.0, 0.0, 0.0, 0x1.3333333333333p-2, 1.0});
+  Eigen::MatrixXd X(5, 4);
+  X << 0x1.c484b0b9b4b45p-4, -0x1.b77ef057cc253p-2, 0x1.cbf9834cbe441p-3, 0x1.21955b82c8631p+0,   //
+      0x1.b746a63f92a1fp+0, -0x1.d7be4d8515b84p-1, -0x1.cf91b260a14c4p-1, -0x1.4548e54fd1819p+0,  //
+      -0x1.ab2fb4d61aad3p-2, 0x1.8cb20acc8d996p+0, 0x1.512e78662795ap-2, -0x1.3ae8120dd3808p-3,   //
+      0x1.b44b5ca42f449p+0, 0x1.007a286db2984p-4, -0x1.cad6073785d7fp-3, -0x1.2a442fba7f672p+0,   //
+      0.0, 0.0, 0.0, 0.0;
+  Eigen::VectorXd y(5);
+  y << 0x1.6013b775882e6p-2, -0x1.94e22245ff7dp+0, 0x1.3b5a2682ccaap+0, -0x1.9fb2ac35c2797p-1, 0x1.3333333333333p-2;
+  const krelu::SampleSet<double> s(X, y);
   both_methods_certify(s, 3, krelu::Signs::free(), 0.7);
 }
 
@@ -333,13 +322,16 @@ TEST_CASE("bounded k = 3 with a zero sample: pattern QPs with a weakly active ba
 // gap stayed above the old floor 4096 eps^2 S, so the certificate was withheld. The slack and the floor
 // are now multiples of tau^2 S.
 TEST_CASE("realizable k = 3, signs (-1, +1, -1): the bound stays below the optimum and the loss is certified") {
-  const auto s = samples(3, {-0x1.1b2aba0088a02p-3, 0x1.16d2d590e2cc8p-1, -0x1.a78b64aeda8cap-1, 0x1.38bf60c3b3d62p-1, 1.0,
-                             0x1.05f911ce7e63fp-1, 0x1.1bee04940bd6cp-1, -0x1.5000caa4e458ap-1, 0x1.2c6f6df9c124dp-1, 1.0,
-                             0x1.c554201f9155bp-1, 0x1.800bd93310fb1p-2, -0x1.192bc5422e5c7p-2, 0x1.4d2375e5d0b5bp+0, 1.0});
+  Eigen::MatrixXd X(3, 3);
+  X << -0x1.1b2aba0088a02p-3, 0x1.16d2d590e2cc8p-1, -0x1.a78b64aeda8cap-1,  //
+      0x1.05f911ce7e63fp-1, 0x1.1bee04940bd6cp-1, -0x1.5000caa4e458ap-1,    //
+      0x1.c554201f9155bp-1, 0x1.800bd93310fb1p-2, -0x1.192bc5422e5c7p-2;
+  const Eigen::Vector3d y(0x1.38bf60c3b3d62p-1, 0x1.2c6f6df9c124dp-1, 0x1.4d2375e5d0b5bp+0);
+  const krelu::SampleSet<double> s(X, Eigen::VectorXd(y));
   both_methods_certify(s, 3, krelu::Signs::fixed({-1, 1, -1}), std::nullopt);
 }
 
-// A longer randomised comparison, hidden from the default suite (2.5 minutes here): run it with
+// A longer randomised comparison, hidden from the default suite (under 2 minutes here): run it with
 // `test_train_branch_and_bound "[.soak]"`. Shapes the 300-instance test does not cover: two negative units,
 // antiparallel, zero and contradicting duplicate rows, labels scaled by 1e-6 or 1e5, two threads.
 TEST_CASE("soak: branch-and-bound against enumeration on 2000 further random instances", "[.soak]") {
