@@ -317,6 +317,24 @@ TEST_CASE("bounded k = 3 with a zero sample: pattern QPs with a weakly active ba
   both_methods_certify(s, 3, krelu::Signs::free(), 0.7);
 }
 
+// Enumeration's pattern QPs where two weakly active balls take turns: whenever mu_b = 0, mu_c is tiny and
+// every minimiser leaves ball b, and the other way round, so the second stage never saw both at zero and
+// both passes of the ball iteration failed. The last resort sets multipliers of probe size to zero and looks
+// for a minimiser inside those balls.
+TEST_CASE("bounded k = 3 with weights and a zero sample: pattern QPs whose weak balls take turns converge") {
+  Eigen::MatrixXd X(5, 3);
+  X << -0x1.ac8ddd925337ap-2, 0x1.4eaf913cf9c42p+0, 0x1.f27411d206dcdp-5,  //
+      -0x1.19a979997aabep-2, 0x1.2c89edfb84e93p+0, 0x1.8c910508d6302p-1,   //
+      0x1.6f970227e093fp-2, -0x1.35ebc4ba8c8a2p+0, -0x1.e3f528f5e0e9ap-3,  //
+      0x1.4fcdafb2a4cb4p-1, -0x1.e02690ed3dba2p-4, 0x1.31edc37cc8ea1p-2,   //
+      0.0, 0.0, 0.0;
+  Eigen::VectorXd y(5), c(5);
+  y << 0x1.f380bb1baf86cp-2, -0x1.1c22842ad8c7ap-3, -0x1.a2cd21e60ddc2p-1, -0x1.43069873275f5p-2, 0x1.3333333333333p-2;
+  c << 0x1.09baaa7db973ap-1, 0x1.51be09b87d275p+1, 0x1.5a5e1702cd9adp+1, 0x1.1a73f47a83259p+0, 1.0;
+  const krelu::SampleSet<double> s(X, y, c);
+  both_methods_certify(s, 3, krelu::Signs::free(), 0.7);
+}
+
 // Realizable data (optimum ~1e-29, S = 0.8): relaxations solved to the QP tolerance tau = 1000 eps resolve
 // losses only to about tau^2 S. The search's bound was 5.8e-26, above a network of loss 3.9e-29, and the
 // gap stayed above the old floor 4096 eps^2 S, so the certificate was withheld. The slack and the floor

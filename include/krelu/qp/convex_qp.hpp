@@ -28,7 +28,10 @@
 /// a minimiser inside the balls. Should this iteration still fail (rare: several balls on problems with a
 /// singular H and a linear term outside its range), it is repeated with the tie-break
 /// epsilon_b = tolerance * sigma / radius_b added to every ball multiplier, which makes x_b(mu) unique and
-/// the dual smooth; its solution is a KKT point to the tolerance. What was achieved is in kkt().
+/// the dual smooth; its solution is a KKT point to the tolerance. If that fails too, the multipliers of the
+/// first iteration's end point up to twice a probe (sqrt(tolerance) sigma / radius_b) are set to zero and the
+/// nested solve looks for a minimiser inside their balls (two weakly active balls can take turns: one at
+/// mu = 0 while the other's tiny multiplier pushes the minimisers out of it). What was achieved is in kkt().
 ///
 /// \code
 /// // min (x0 - 1)^2 + (x1 - 2)^2  s.t.  x0 - x1 >= 0,  ||x|| <= 1
@@ -449,6 +452,9 @@ class ConvexQp {
     start_working_.assign(working_.begin(), working_.end());
     const QpStatus exact = solve_balls_pass(g, C, d);
     if (exact == QpStatus::optimal || exact == QpStatus::infeasible || exact == QpStatus::unbounded) return exact;
+    exact_x_ = x_;
+    exact_working_.assign(working_.begin(), working_.end());
+    exact_mu_ = mu_;
     for (Index b = 0; b < nb; ++b) eps_(b) = options_.tolerance * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
     x_ = x_start_;
     working_.assign(start_working_.begin(), start_working_.end());
@@ -458,7 +464,33 @@ class ConvexQp {
     for (Index b = 0; b < nb; ++b)
       if (mu_(b) > Scalar(0)) mu_(b) += eps_(b);
     eps_.setZero();
-    return tie_broken;
+    if (tie_broken == QpStatus::optimal || tie_broken == QpStatus::infeasible || tie_broken == QpStatus::unbounded)
+      return tie_broken;
+    x_ = exact_x_;
+    working_.assign(exact_working_.begin(), exact_working_.end());
+    mu_ = exact_mu_;
+    return weak_balls_rescue(g, C, d) ? QpStatus::optimal : tie_broken;
+  }
+
+  // Last resort after both passes failed. Two weakly active balls can take turns: whenever mu_b = 0, mu_c is
+  // tiny (probe size) and every inner minimiser leaves ball b, and the other way round, so the second stage
+  // never sees both at zero. Here the multipliers of the exact pass's end point no larger than twice a probe
+  // are set to zero and the second stage looks for a minimiser inside their balls. The point is accepted as the
+  // iteration accepts one (complementarity residuals within the tolerance, or a KKT point to 10^4
+  // tolerances), and compute() still checks its KKT residuals. It uses what is left of the iteration budget.
+  bool weak_balls_rescue(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
+                         const Eigen::Ref<const Vector>& d) {
+    if (equalities_ > 0) return false;
+    for (Index b = 0; b < mu_.size(); ++b)
+      if (mu_(b) * balls_[static_cast<std::size_t>(b)].radius <= Scalar(2) * sqrt_of(options_.tolerance) * sigma_)
+        mu_(b) = Scalar(0);
+    if (inner(mu_, g, C, d) != detail::CoreOutcome::optimal) return false;
+    Scalar theta(0);
+    evaluate(mu_, g, phi_, theta, gtheta_);
+    if (detail::max_abs(phi_) <= options_.tolerance) return true;
+    if (!zero_multiplier_violated() || !second_stage(g, C, d)) return false;
+    evaluate(mu_, g, phi_, theta, gtheta_);
+    return detail::max_abs(phi_) <= options_.tolerance || kkt_point(g, C, d);
   }
 
   QpStatus solve_balls_pass(const Eigen::Ref<const Vector>& g, const Eigen::Ref<const Matrix>& C,
@@ -1022,8 +1054,10 @@ class ConvexQp {
   Scalar sigma_ = Scalar(1);
   Vector norms_, phi_, phi_trial_, mu_trial_, delta_, ascent_, gtheta_, gtheta_trial_, e_, rhs_, sol_, ge_, ebx_, rate_,
       unit_, g2_, d2_;
+  Vector exact_x_, exact_mu_;  // the first ball pass's end point, for weak_balls_rescue()
   Matrix Y_, MY_, G_, Gs_, K_, N_, F_, H2_, C2_;
   std::vector<BallConstraint<Scalar>> balls2_;
+  std::vector<Index> exact_working_;
   std::unique_ptr<ConvexQp<Scalar>> stage2_;
   std::vector<char> in_s_;
   std::vector<Index> s_index_;
