@@ -451,7 +451,7 @@ class ConvexQp {
     x_start_ = x_;
     start_working_.assign(working_.begin(), working_.end());
     const QpStatus exact = solve_balls_pass(g, C, d);
-    if (exact == QpStatus::optimal || exact == QpStatus::infeasible || exact == QpStatus::unbounded) return exact;
+    if (settled(exact)) return exact;
     exact_x_ = x_;
     exact_working_.assign(working_.begin(), working_.end());
     exact_mu_ = mu_;
@@ -464,12 +464,20 @@ class ConvexQp {
     for (Index b = 0; b < nb; ++b)
       if (mu_(b) > Scalar(0)) mu_(b) += eps_(b);
     eps_.setZero();
-    if (tie_broken == QpStatus::optimal || tie_broken == QpStatus::infeasible || tie_broken == QpStatus::unbounded)
-      return tie_broken;
+    if (settled(tie_broken)) return tie_broken;
     x_ = exact_x_;
     working_.assign(exact_working_.begin(), exact_working_.end());
     mu_ = exact_mu_;
     return weak_balls_rescue(g, C, d) ? QpStatus::optimal : tie_broken;
+  }
+
+  // A pass's outcome that another attempt cannot change.
+  static bool settled(QpStatus status) {
+    return status == QpStatus::optimal || status == QpStatus::infeasible || status == QpStatus::unbounded;
+  }
+  // The small multiplier that makes x_b(mu) unique when ball b's block has zero-curvature directions.
+  Scalar probe(Index b) const {
+    return sqrt_of(options_.tolerance) * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
   }
 
   // Last resort after both passes failed. Two weakly active balls can take turns: whenever mu_b = 0, mu_c is
@@ -482,8 +490,7 @@ class ConvexQp {
                          const Eigen::Ref<const Vector>& d) {
     if (equalities_ > 0) return false;
     for (Index b = 0; b < mu_.size(); ++b)
-      if (mu_(b) * balls_[static_cast<std::size_t>(b)].radius <= Scalar(2) * sqrt_of(options_.tolerance) * sigma_)
-        mu_(b) = Scalar(0);
+      if (mu_(b) <= Scalar(2) * probe(b)) mu_(b) = Scalar(0);
     if (inner(mu_, g, C, d) != detail::CoreOutcome::optimal) return false;
     Scalar theta(0);
     evaluate(mu_, g, phi_, theta, gtheta_);
@@ -633,7 +640,7 @@ class ConvexQp {
         bool probed = false;
         for (Index b = 0; b < nb; ++b)
           if (!(mu_(b) > Scalar(0))) {
-            mu_(b) = sqrt_of(tol) * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
+            mu_(b) = probe(b);
             probed = true;
           }
         if (probed) {
@@ -802,7 +809,7 @@ class ConvexQp {
       bool probed = false;
       for (Index b = 0; b < nb; ++b) {
         if (!in_s_[static_cast<std::size_t>(b)] || mu_(b) > Scalar(0)) continue;
-        mu_(b) = sqrt_of(tol) * sigma_ / balls_[static_cast<std::size_t>(b)].radius;
+        mu_(b) = probe(b);
         probed = true;
       }
       if (probed) return kMoved;
