@@ -335,6 +335,22 @@ TEST_CASE("bounded k = 3 with weights and a zero sample: pattern QPs whose weak 
   both_methods_certify(s, 3, krelu::Signs::free(), 0.7);
 }
 
+// Enumeration's pattern QPs that no attempt of the ball solver settles (three weakly coupled balls with
+// multipliers of 2e-4..3e-3 on a nearly flat objective): they are now bounded by Lagrangian duality on the
+// balls, which reaches the best error found, so enumeration certifies.
+TEST_CASE("bounded k = 3, signs (-1, +1, -1): patterns the ball solver does not settle are bounded by duality") {
+  Eigen::MatrixXd X(4, 4);
+  X << -0x1.a1f594f4343dcp+0, 0x1.494524c5155c7p-1, 0x1.55f071eed023cp+0, -0x1.9c7f03fb119dcp-2,  //
+      0x1.00cfa86a4bf1fp-3, -0x1.1dd3b7424d6dep+0, 0x1.0e19bb20a0198p+0, 0x1.6b1c474e5e22ap-2,     //
+      0x1.1504fa79a2d8bp+0, 0x1.599ed1d0eb563p-2, -0x1.3f1a8c06f4e0fp+0, -0x1.771b5280a28fap-1,    //
+      0x1.39782fb7272e5p+1, -0x1.ede7b727a00aap-1, -0x1.007455731c1adp+1, 0x1.355f42fc4d365p-1;
+  Eigen::VectorXd y(4), c(4);
+  y << 0x1.0a74717994b51p+0, -0x1.4aea477613d92p-1, -0x1.1eb3f18cfa35bp+0, 0x1.0a74717994b51p+0;
+  c << 1.0, 1.0, 1.0, 2.0;
+  const krelu::SampleSet<double> s(X, y, c);
+  both_methods_certify(s, 3, krelu::Signs::fixed({-1, 1, -1}), 0.7);
+}
+
 // Realizable data (optimum ~1e-29, S = 0.8): relaxations solved to the QP tolerance tau = 1000 eps resolve
 // losses only to about tau^2 S. The search's bound was 5.8e-26, above a network of loss 3.9e-29, and the
 // gap stayed above the old floor 4096 eps^2 S, so the certificate was withheld. The slack and the floor

@@ -3,7 +3,8 @@
 /// Method::enumerate: the algorithm of Lemma 22 (App. F.1), literally. For every admissible sign
 /// vector a and every activation pattern P in {0,1}^{m x k}, solve the convex problem of (a, P)
 /// exactly; the global optimum is the smallest of these minima (every pattern is feasible at w = 0,
-/// and every network lies in the closure of its own pattern's region).
+/// and every network lies in the closure of its own pattern's region). A bounded pattern whose problem
+/// no attempt settles is bounded below by Lagrangian duality on its balls (ball_dual_bound.hpp).
 
 #include <algorithm>
 #include <bit>
@@ -16,6 +17,7 @@
 #include "krelu/network.hpp"
 #include "krelu/qp/convex_qp.hpp"
 #include "krelu/sample_container.hpp"
+#include "krelu/train/ball_dual_bound.hpp"
 #include "krelu/train/options.hpp"
 #include "krelu/train/pattern_problem.hpp"
 #include "krelu/train/result.hpp"
@@ -127,7 +129,16 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
   Scalar lowest_minimum = NumericTraits<Scalar>::infinity();
   Vector best_theta, theta;
   std::vector<int> best_signs = sign_vectors.front();
-  bool all_solved = true, stopped = false;
+  // patterns whose convex problem no attempt settled, with the last multipliers on the balls (a few;
+  // beyond kMaxUnsettled the certificate is withheld without trying)
+  constexpr std::size_t kMaxUnsettled = 4096;
+  struct Unsettled {
+    const std::vector<int>* signs;
+    Pattern pattern;
+    Vector mu;
+  };
+  std::vector<Unsettled> unsettled;
+  bool stopped = false;
   std::uint64_t done = 0;
   double last_progress = 0;
   const std::uint64_t per_sign = std::uint64_t{1} << (m * k);
@@ -150,7 +161,7 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
       };
       if (!detail::robust_solve(solver, problem.hessian(), problem.gradient(), problem.constraints(), problem.rhs(),
                                 balls, result.qps, theta, &gap, small_gap)) {
-        all_solved = false;
+        if (unsettled.size() <= kMaxUnsettled) unsettled.push_back({&a, P, solver.ball_multipliers()});
         solver.clear_warm_start();
         continue;
       }
@@ -183,6 +194,39 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
     if (stopped) break;
   }
   result.patterns = done;
+
+  // A pattern no attempt solved still has a lower bound: Lagrangian duality on its balls (enough if it
+  // is above the best error found, the common case), and the relaxation's minimiser, pulled into the
+  // balls, is one more candidate network. Without balls there is no such bound.
+  bool all_solved = unsettled.size() <= kMaxUnsettled && (unsettled.empty() || !balls.empty());
+  for (std::size_t q = 0; q < unsettled.size() && all_solved && !stopped; ++q) {
+    const auto& u = unsettled[q];
+    if (elapsed() > options.time_limit_seconds) { result.status = Status::time_limit; stopped = true; }
+    if ((options.cancel && options.cancel()) || options.stop_token.stop_requested()) { result.status = Status::cancelled; stopped = true; }
+    if (stopped) break;
+    problem.assemble(*u.signs, u.pattern);
+    const Scalar target = best_error - detail::gap_tolerance(options, best_error, problem.constant()) / Scalar(4);
+    const auto error_at = [&](const Vector& t) { return problem.pattern_error(*u.signs, u.pattern, t); };
+    const auto dual = detail::ball_dual_bound(problem.hessian(), problem.gradient(), problem.constraints(),
+                                              problem.rhs(), balls, u.mu, target, error_at, 400, result.qps);
+    if (!dual.found) {
+      all_solved = false;
+      break;
+    }
+    lowest_minimum = std::min(lowest_minimum, dual.bound);
+    // the pattern's constraints are homogeneous and per unit, so shrinking a unit keeps them
+    Vector inside = dual.x;
+    for (const auto& ball : balls) {
+      const Scalar norm = inside.segment(ball.start, ball.length).norm();
+      if (norm > ball.radius) inside.segment(ball.start, ball.length) *= ball.radius / norm;
+    }
+    const Scalar err = error_at(inside);
+    if (err < best_error) {
+      best_error = err;
+      best_theta = inside;
+      best_signs = *u.signs;
+    }
+  }
 
   if (best_theta.size() > 0) {
     auto candidate = detail::unscale_network(s, best_signs, best_theta);
