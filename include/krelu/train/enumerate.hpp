@@ -214,12 +214,8 @@ TrainResult<Scalar> train_enumerate(const Samples& samples, const TrainOptions<S
       break;
     }
     lowest_minimum = std::min(lowest_minimum, dual.bound);
-    // the pattern's constraints are homogeneous and per unit, so shrinking a unit keeps them
     Vector inside = dual.x;
-    for (const auto& ball : balls) {
-      const Scalar norm = inside.segment(ball.start, ball.length).norm();
-      if (norm > ball.radius) inside.segment(ball.start, ball.length) *= ball.radius / norm;
-    }
+    detail::pull_into_balls(balls, inside);
     const Scalar err = error_at(inside);
     if (err < best_error) {
       best_error = err;

@@ -155,4 +155,14 @@ std::vector<qp::BallConstraint<Scalar>> unit_balls(Eigen::Index n, int units, co
   return balls;
 }
 
+/// Scales every block of theta that lies outside its ball onto the sphere. Pattern constraints are
+/// homogeneous and per unit, so the pattern is kept.
+template <class Scalar, class Derived>
+void pull_into_balls(const std::vector<qp::BallConstraint<Scalar>>& balls, Eigen::MatrixBase<Derived>& theta) {
+  for (const auto& b : balls) {
+    const auto norm = theta.segment(b.start, b.length).norm();
+    if (norm > b.radius) theta.segment(b.start, b.length) *= b.radius / norm;
+  }
+}
+
 }  // namespace krelu::detail

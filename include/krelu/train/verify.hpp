@@ -265,10 +265,7 @@ VerifyReport<Scalar> verify(const Samples& samples, const TrainResult<Scalar>& r
       theta = solver.solution();
     }
     if (theta.size() != n * k || !theta.allFinite()) return;
-    for (const auto& b : balls) {  // onto the ball: the network is then admissible whatever the solver did
-      const Wide norm = theta.segment(b.start, b.length).norm();
-      if (norm > b.radius) theta.segment(b.start, b.length) *= b.radius / norm;
-    }
+    detail::pull_into_balls(balls, theta);  // the network is then admissible whatever the solver did
     const Wide value = detail::scaled_network_loss(s, signs, theta);
     if (Scalar(value) < report.best_found) report.best_found = Scalar(value);
     const Wide violation = wide_lb - value;
