@@ -13,7 +13,7 @@ namespace {
 
 struct LocalArgs {
   std::string data, format, signs = "free", output;
-  int units = 1, restarts = 20;
+  int units = 1, restarts = 20, threads = 0;
   std::optional<double> radius, time_limit;
   std::uint64_t seed = 0;
   bool json = false;
@@ -28,6 +28,7 @@ int run_local(const LocalArgs& args) {
   opt.radius = checked_radius(args.radius);
   opt.restarts = args.restarts;
   opt.seed = args.seed;
+  opt.threads = args.threads;
   if (args.time_limit) {
     if (!(*args.time_limit > 0)) throw InputError("--time-limit must be > 0 seconds, got " + num(*args.time_limit));
     opt.time_limit_seconds = *args.time_limit;
@@ -78,6 +79,8 @@ void add_local_command(CLI::App& app, Runner& run) {
   cmd->add_option("--signs", args->signs, "Output signs: free, plus, or a list like +,-,+ (default free)");
   cmd->add_option("--radius", args->radius, "Bound ||w_j|| <= R (default: unbounded)");
   cmd->add_option("--time-limit", args->time_limit, "Stop after S seconds");
+  cmd->add_option("--threads", args->threads, "Threads for the restarts (0: all cores; the result is the same)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", args->seed, "Seed (the search is a deterministic function of it)");
   cmd->add_option("--output,-o", args->output, "Write the best network to this file");
   add_format_option(*cmd, args->format);

@@ -5,6 +5,7 @@
 #include <krelu/train/exact.hpp>
 
 #include <random>
+#include <stdexcept>
 
 #include "test_instances.hpp"
 
@@ -124,6 +125,31 @@ TEST_CASE("progress reports nodes, bounds and gap") {
     CHECK(p.incumbent >= r.loss * (1 - 1e-9));
   }
   CHECK(seen.back().nodes <= r.nodes);
+}
+
+TEST_CASE("an exception in a callback reaches the caller, on any number of threads") {
+  // (a worker thread that let it escape would end the process with std::terminate)
+  std::mt19937_64 rng(29);
+  const auto s = krelu_test::planted(40, 3, Eigen::Vector2d(1, -1), 0.2, rng);
+  for (int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    auto o = options(2, krelu::Signs::free(), std::nullopt, krelu::Method::branch_and_bound);
+    o.threads = threads;
+    o.progress_interval_seconds = 0;
+    o.progress = [](const krelu::Progress& p) {
+      if (p.nodes >= 5) throw std::runtime_error("stop from progress");
+    };
+    CHECK_THROWS_WITH(krelu::train_exact(s, o), "stop from progress");
+    o.progress = nullptr;
+    int calls = 0;
+    o.cancel = [&calls] {
+      if (++calls == 4) throw std::domain_error("stop from cancel");
+      return false;
+    };
+    CHECK_THROWS_AS(krelu::train_exact(s, o), std::domain_error);
+    o.cancel = nullptr;
+    CHECK(krelu::train_exact(s, o).status == krelu::Status::optimal);  // the options still work
+  }
 }
 
 TEST_CASE("a memory limit on open nodes switches to depth-first and keeps the optimum") {

@@ -207,6 +207,35 @@ TEST_CASE("local_search is deterministic for a seed", "[local_search]") {
   }
 }
 
+TEST_CASE("local_search gives the same result on any number of threads", "[local_search]") {
+  // restarts depend only on (seed, index): results must match bit for bit, polish and balls included
+  for (std::uint64_t seed = 0; seed < 6; ++seed) {
+    const auto s = seed % 2 == 0 ? noise(40, 3, 70 + seed) : planted(30, 4, {1, -1}, 80 + seed);
+    krelu::LocalSearchOptions<double> lo;
+    lo.units = 2;
+    lo.restarts = 7;
+    lo.seed = seed;
+    if (seed >= 3) lo.radius = 0.8;
+    lo.threads = 1;
+    const auto one = krelu::local_search(s, lo);
+    for (int threads : {2, 3, 16}) {
+      lo.threads = threads;
+      const auto many = krelu::local_search(s, lo);
+      CHECK(many.network.weights() == one.network.weights());
+      CHECK(many.network.signs() == one.network.signs());
+      CHECK(many.loss == one.loss);
+      CHECK(many.best_restart == one.best_restart);
+      CHECK(many.restart_losses == one.restart_losses);
+      CHECK(many.restart_initial_losses == one.restart_initial_losses);
+      CHECK(many.restart_positive_units == one.restart_positive_units);
+      CHECK(many.iterations == one.iterations);
+      CHECK(many.least_squares_solves == one.least_squares_solves);
+      CHECK(many.pattern_qps == one.pattern_qps);
+      CHECK_FALSE(many.time_limit_reached);
+    }
+  }
+}
+
 TEST_CASE("local_search with free signs cycles through the k + 1 sign classes", "[local_search]") {
   const auto s = noise(30, 3, 5);
   krelu::LocalSearchOptions<double> lo;
@@ -313,11 +342,19 @@ TEST_CASE("local_search: the time limit stops the search", "[local_search]") {
   lo.units = 3;
   lo.restarts = 1000;
   lo.time_limit_seconds = 0.05;
-  const auto r = krelu::local_search(s, lo);
-  CHECK(r.time_limit_reached);
-  CHECK(r.restart_losses.size() < 1000);
-  CHECK(r.seconds < 2.0);
-  CHECK(r.loss == krelu::loss(r.network, s));
+  for (int threads : {1, 2}) {
+    lo.threads = threads;
+    const auto r = krelu::local_search(s, lo);
+    CHECK(r.time_limit_reached);
+    CHECK(r.restart_losses.size() < 1000);
+    CHECK(r.seconds < 2.0);
+    CHECK(r.loss == krelu::loss(r.network, s));
+    // the restarts run are the first ones, whatever the threads: one entry each, best among them
+    CHECK(r.restart_initial_losses.size() == r.restart_losses.size());
+    CHECK(static_cast<std::size_t>(r.best_restart) < r.restart_losses.size());
+    CHECK(r.restart_losses[static_cast<std::size_t>(r.best_restart)] ==
+          *std::min_element(r.restart_losses.begin(), r.restart_losses.end()));
+  }
 }
 
 TEST_CASE("LocalSearchOptions::validate rejects nonsense", "[local_search]") {
@@ -330,6 +367,7 @@ TEST_CASE("LocalSearchOptions::validate rejects nonsense", "[local_search]") {
   rejects([](auto& o) { o.units = 0; });
   rejects([](auto& o) { o.units = 31; });
   rejects([](auto& o) { o.restarts = 0; });
+  rejects([](auto& o) { o.threads = -1; });
   rejects([](auto& o) { o.radius = 0.0; });
   rejects([](auto& o) { o.radius = -1.0; });
   rejects([](auto& o) { o.max_iterations = -1; });

@@ -29,7 +29,9 @@
 /// search fast").
 ///
 /// Work split: every node is self-contained (sign class, fixed activities, branching order), so
-/// open nodes can be handed to any worker; threads share one best-first queue and one incumbent.
+/// open nodes can be handed to any worker; threads share one best-first queue and one incumbent, and
+/// the calling thread is one of them. An exception on any of them (a callback's) ends the search and
+/// is rethrown to the caller.
 /// A cluster backend would ship subtrees (nodes) to ranks and broadcast improved incumbents.
 
 #include <algorithm>
@@ -38,11 +40,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 #include <optional>
-#include <queue>
 #include <set>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -169,15 +172,20 @@ class BranchAndBound {
       root.tied.assign(static_cast<std::size_t>(k_), options_.techniques.symmetry_breaking ? 1 : 0);
       root.sequence = sequence_++;
       open_bytes_ += node_bytes(root);
-      open_.push(std::move(root));
+      push_open(std::move(root));
     }
-    if (threads <= 1) {
-      worker();
-    } else {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < threads; ++t) pool.emplace_back([this] { worker(); });
-      for (auto& t : pool) t.join();
+    // The calling thread is one of the workers (one thread fewer to start, and its allocations stay in
+    // the main heap: worker threads' heaps are trimmed with madvise, each trim followed by page faults).
+    std::vector<std::thread> pool;
+    try {
+      for (int t = 1; t < threads; ++t) pool.emplace_back([this] { guarded_worker(); });
+    } catch (const std::system_error&) {
+      // the system refused another thread: the search goes on with those it has
     }
+    guarded_worker();
+    for (auto& t : pool) t.join();
+    // an exception in any worker (a progress or cancel callback's, or std::bad_alloc) reaches the caller
+    if (failure_) std::rethrow_exception(failure_);
   }
 
   // Results (valid after run()).
@@ -794,6 +802,22 @@ class BranchAndBound {
     }
   }
 
+  /// Ends the search on every thread; the first failure is kept for run() to rethrow.
+  void stop_all(std::exception_ptr failure) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_) failure_ = std::move(failure);
+    stop_ = true;
+    wake_.notify_all();
+  }
+
+  void guarded_worker() {
+    try {
+      worker();
+    } catch (...) {
+      stop_all(std::current_exception());
+    }
+  }
+
   void worker() {
     qp::ConvexQp<Scalar> solver;
     SquaredHingeCore<Scalar> hinge;
@@ -942,8 +966,10 @@ class BranchAndBound {
       node = std::move(dive_.back());
       dive_.pop_back();
     } else {
-      node = open_.top();
-      open_.pop();
+      // (moved out, not copied as priority_queue::top() would, while the other threads wait for the lock)
+      std::pop_heap(open_.begin(), open_.end(), NodeOrder<Scalar>{});
+      node = std::move(open_.back());
+      open_.pop_back();
     }
     open_bytes_ -= std::min(open_bytes_, node_bytes(node));
     return node;
@@ -961,17 +987,23 @@ class BranchAndBound {
     if (open_bytes_ + bytes > options_.memory_limit_bytes) {
       for (auto it = children.rbegin(); it != children.rend(); ++it) dive_.push_back(std::move(*it));
     } else {
-      for (auto& c : children) open_.push(std::move(c));
+      for (auto& c : children) push_open(std::move(c));
     }
     open_bytes_ += bytes;
     peak_open_bytes_ = std::max(peak_open_bytes_, open_bytes_);
     peak_open_nodes_ = std::max<std::uint64_t>(peak_open_nodes_, open_.size() + dive_.size());
   }
 
+  /// Called with the lock held.
+  void push_open(SearchNode<Scalar> node) {
+    open_.push_back(std::move(node));
+    std::push_heap(open_.begin(), open_.end(), NodeOrder<Scalar>{});
+  }
+
   /// Smallest bound among the open nodes (infinity when none).
   Scalar open_minimum() const {
     Scalar lb = NumericTraits<Scalar>::infinity();
-    if (!open_.empty()) lb = open_.top().bound;
+    if (!open_.empty()) lb = open_.front().bound;
     for (const auto& node : dive_) lb = std::min(lb, node.bound);
     return lb;
   }
@@ -1032,7 +1064,7 @@ class BranchAndBound {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::priority_queue<SearchNode<Scalar>, std::vector<SearchNode<Scalar>>, NodeOrder<Scalar>> open_;
+  std::vector<SearchNode<Scalar>> open_;  ///< a heap in NodeOrder: the smallest bound at the front
   std::vector<SearchNode<Scalar>> dive_;  ///< depth-first stack, used while open nodes exceed the memory limit
   std::size_t open_bytes_ = 0;
   std::size_t peak_open_bytes_ = 0;
@@ -1040,6 +1072,7 @@ class BranchAndBound {
   std::multiset<Scalar> in_progress_bounds_;
   int busy_ = 0;
   bool stop_ = false;
+  std::exception_ptr failure_;
   std::uint64_t sequence_ = 0;
   std::uint64_t nodes_ = 0;
   std::uint64_t qps_ = 0;

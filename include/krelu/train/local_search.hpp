@@ -9,11 +9,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -66,6 +70,9 @@ struct LocalSearchOptions {
   Eigen::Index polish_max_constraints = 4000;
   double time_limit_seconds = std::numeric_limits<double>::infinity();  ///< checked between steps; > 0
   std::uint64_t seed = 0;  ///< the whole search is a deterministic function of the seed
+  /// Restarts run on this many threads (0: hardware concurrency, at most `restarts`); the result does
+  /// not depend on it.
+  int threads = 0;
   /// If set, restart 0 starts from this network (its signs are used as they are) instead of a random point:
   /// the result is then never worse than it. Must have `units` units, the samples' dimension, signs allowed
   /// by `signs`, and respect the radius.
@@ -81,6 +88,9 @@ struct LocalSearchOptions {
       throw std::invalid_argument("LocalSearchOptions.radius must be finite and > 0 when set");
     if (restarts < 1)
       throw std::invalid_argument("LocalSearchOptions.restarts must be >= 1, got " + std::to_string(restarts));
+    if (threads < 0)
+      throw std::invalid_argument("LocalSearchOptions.threads must be >= 0 (0 = all cores), got " +
+                                  std::to_string(threads));
     if (max_iterations < 0)
       throw std::invalid_argument("LocalSearchOptions.max_iterations must be >= 0, got " +
                                   std::to_string(max_iterations));
@@ -344,8 +354,9 @@ class LocalSearcher {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using Clock = std::chrono::steady_clock;
 
-  LocalSearcher(const SampleSet<Scalar, Storage>& s, const LocalSearchOptions<Scalar>& o)
-      : f_(s), o_(o), start_(Clock::now()) {
+  /// `start`: when the search began (its time limit counts from then).
+  LocalSearcher(const SampleSet<Scalar, Storage>& s, const LocalSearchOptions<Scalar>& o, Clock::time_point start)
+      : f_(s), o_(o), start_(start) {
     // Losses below this are rounding noise of the zero network's loss: stop, the fit is exact.
     floor_ = Scalar(64) * NumericTraits<Scalar>::epsilon() * NumericTraits<Scalar>::epsilon() * f_.label_scale();
   }
@@ -385,6 +396,9 @@ class LocalSearcher {
 
   Outcome run_restart(int restart) {
     const Eigen::Index k = o_.units;
+    // a fresh solver: it would warm-start from the last restart's working set, and a restart must
+    // depend on its index alone (the threads run restarts in any order)
+    qp_ = qp::ConvexQp<Scalar>();
     Outcome out;
     if (restart == 0 && o_.initial) {
       out.W = o_.initial->weights();
@@ -667,28 +681,82 @@ class LocalSearcher {
 template <class Scalar, class Storage, SampleContainer Samples>
 LocalSearchResult<Scalar> local_search_on(const SampleSet<Scalar, Storage>& work, const Samples& original,
                                           const LocalSearchOptions<Scalar>& options) {
+  using Searcher = LocalSearcher<Scalar, Storage>;
+  using Outcome = typename Searcher::Outcome;
   const auto started = std::chrono::steady_clock::now();
-  LocalSearcher<Scalar, Storage> searcher(work, options);
-  std::optional<typename LocalSearcher<Scalar, Storage>::Outcome> best;
+  const int hardware = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const int threads = std::min(options.restarts, options.threads > 0 ? options.threads : hardware);
+  // Each restart is a function of (seed, restart index) alone, so the threads may run them in any order:
+  // the results are the same for every thread count. Restarts are handed out in index order under a
+  // lock, and none after the time limit, so the restarts run are always 0, 1, ..., r - 1.
+  std::vector<Searcher> searchers;
+  searchers.reserve(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t) searchers.emplace_back(work, options, started);
+  std::vector<std::optional<Outcome>> outcomes(static_cast<std::size_t>(options.restarts));
+  std::mutex hand_out;
+  int next = 0;
+  bool skipped = false;
+  const auto run = [&](Searcher& searcher) {
+    for (;;) {
+      int r = 0;
+      {
+        std::lock_guard<std::mutex> lock(hand_out);
+        if (skipped || next >= options.restarts) return;
+        if (next > 0 && searcher.out_of_time()) {
+          skipped = true;
+          return;
+        }
+        r = next++;
+      }
+      outcomes[static_cast<std::size_t>(r)] = searcher.run_restart(r);
+    }
+  };
+  // the calling thread runs searchers[0]; an exception on any thread stops the others' hand-out and
+  // reaches the caller
+  std::vector<std::exception_ptr> failures(static_cast<std::size_t>(threads));
+  const auto guarded = [&](int t) {
+    try {
+      run(searchers[static_cast<std::size_t>(t)]);
+    } catch (...) {
+      failures[static_cast<std::size_t>(t)] = std::current_exception();
+      std::lock_guard<std::mutex> lock(hand_out);
+      skipped = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (int t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+  } catch (const std::system_error&) {
+    // the system refused another thread: the restarts run on those it has
+  }
+  guarded(0);
+  for (auto& thread : pool) thread.join();
+  for (const auto& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+  std::optional<Outcome> best;
   int best_restart = 0;
   std::vector<Scalar> losses, initial_losses;
   std::vector<int> positives;
-  bool skipped = false;
   for (int r = 0; r < options.restarts; ++r) {
-    if (r > 0 && searcher.out_of_time()) {
-      skipped = true;
-      break;
-    }
-    auto out = searcher.run_restart(r);
-    losses.push_back(out.loss);
-    initial_losses.push_back(out.initial_loss);
+    auto& out = outcomes[static_cast<std::size_t>(r)];
+    if (!out) break;
+    losses.push_back(out->loss);
+    initial_losses.push_back(out->initial_loss);
     int p = 0;
-    for (Eigen::Index j = 0; j < out.a.size(); ++j) p += out.a(j) > Scalar(0) ? 1 : 0;
+    for (Eigen::Index j = 0; j < out->a.size(); ++j) p += out->a(j) > Scalar(0) ? 1 : 0;
     positives.push_back(p);
-    if (!best || out.loss < best->loss) {
+    if (!best || out->loss < best->loss) {
       best = std::move(out);
       best_restart = r;
     }
+  }
+  std::uint64_t iterations = 0, solves = 0, qps = 0;
+  bool cut_short = false;
+  for (const auto& searcher : searchers) {
+    iterations += searcher.iterations();
+    solves += searcher.solves();
+    qps += searcher.qps();
+    cut_short = cut_short || searcher.cut_short();
   }
   Network<Scalar> net(best->W, best->a);
   const Scalar final_loss = krelu::loss(net, original);
@@ -699,10 +767,10 @@ LocalSearchResult<Scalar> local_search_on(const SampleSet<Scalar, Storage>& work
                                    std::move(losses),
                                    std::move(initial_losses),
                                    std::move(positives),
-                                   searcher.iterations(),
-                                   searcher.solves(),
-                                   searcher.qps(),
-                                   skipped || searcher.cut_short(),
+                                   iterations,
+                                   solves,
+                                   qps,
+                                   skipped || cut_short,
                                    seconds};
   return result;
 }
@@ -739,7 +807,8 @@ struct is_sample_set<SampleSet<Scalar, Storage>> : std::true_type {};
 /// Works on any SampleContainer: a SampleSet with the options' scalar is used in place (dense or
 /// sparse); any other container is first copied into a dense SampleSet. Tolerances are relative:
 /// to the loss itself (per-step decrease) and to the mean weighted y^2 (a loss below
-/// 64 eps^2 mean(c y^2) counts as an exact fit). Deterministic for a given seed.
+/// 64 eps^2 mean(c y^2) counts as an exact fit). Deterministic for a given seed, on any number of
+/// threads (options.threads: the restarts run in parallel).
 /// Throws std::invalid_argument for invalid options or an empty sample set.
 template <class Scalar, SampleContainer Samples>
 LocalSearchResult<Scalar> local_search(const Samples& samples, const LocalSearchOptions<Scalar>& options) {
@@ -769,6 +838,7 @@ LocalSearchResult<Scalar> local_search(const Samples& samples, const TrainOption
   lo.seed = options.seed;
   lo.restarts = restarts;
   lo.time_limit_seconds = options.time_limit_seconds;
+  lo.threads = options.threads;
   return local_search(samples, lo);
 }
 

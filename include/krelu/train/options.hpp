@@ -137,7 +137,9 @@ struct TrainOptions {
   /// branch_and_bound: local-search starts for the first incumbent (0: none; skipped on tiny instances,
   /// samples x units < 32, where the search is faster than the restarts)
   int incumbent_restarts = 8;
-  std::function<void(const Progress&)> progress;  ///< called at most every progress_interval_seconds
+  /// Called at most every progress_interval_seconds. The callbacks run on any of the search's threads,
+  /// one at a time; an exception they throw ends the search and reaches train_exact's caller.
+  std::function<void(const Progress&)> progress;
   double progress_interval_seconds = 0.25;
   std::function<bool()> cancel;           ///< polled during the search; returning true stops it
   std::stop_token stop_token;             ///< a stop request ends the search like `cancel`
