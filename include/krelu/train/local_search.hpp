@@ -684,8 +684,10 @@ LocalSearchResult<Scalar> local_search_on(const SampleSet<Scalar, Storage>& work
   using Searcher = LocalSearcher<Scalar, Storage>;
   using Outcome = typename Searcher::Outcome;
   const auto started = std::chrono::steady_clock::now();
-  const int hardware = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  const int threads = std::min(options.restarts, options.threads > 0 ? options.threads : hardware);
+  // (hardware_concurrency reads system files: asked only when the options leave the count open)
+  const int wanted = options.threads > 0 ? options.threads
+                                         : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  const int threads = std::min(options.restarts, wanted);
   // Each restart is a function of (seed, restart index) alone, so the threads may run them in any order:
   // the results are the same for every thread count. Restarts are handed out in index order under a
   // lock, and none after the time limit, so the restarts run are always 0, 1, ..., r - 1.
